@@ -1,0 +1,414 @@
+//! The DHCP client: RFC 2131 §4.4 from INIT to BOUND and around again.
+//!
+//! A client acquires a lease (INIT → SELECTING → REQUESTING → BOUND), renews
+//! it by unicast at T1 (RENEWING), broadcasts at T2 (REBINDING), and starts
+//! over when it runs out. It takes the first OFFER, retransmits with the §4.1
+//! back-off (4 s doubling to 64 s, ±1 s), and releases, shuts down or leaves
+//! when the script says so. T1 and T2 follow RFC 2131 §4.4.5 or, for the
+//! `dhclient` timing, ISC dhclient's spread of T1.
+//!
+//! Not modelled yet: INIT-REBOOT and REBOOTING (a rebooting client asks for
+//! its old address), DHCPDECLINE, DHCPINFORM.
+
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+
+use crate::packet::{Body, DhcpMessage, DhcpType, Destination, Node, Role};
+use crate::scenario::{Action, ClientProfile, ClientTiming};
+use crate::sim::{ClientTimer, Ctx, Event};
+use crate::time::{Duration, Time};
+use crate::trace::{Effect, Why};
+
+/// RFC 2131 client states, plus `Off` for a client that is not running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientState {
+    /// Not running (before boot, after release, shutdown or leaving).
+    Off,
+    /// Looking for a server.
+    Init,
+    /// DISCOVER sent, waiting for offers.
+    Selecting,
+    /// REQUEST sent for an offer.
+    Requesting,
+    /// Holds a lease.
+    Bound,
+    /// T1 passed: renewing with the granting server.
+    Renewing,
+    /// T2 passed: asking any server.
+    Rebinding,
+    /// Restarting with a remembered address.
+    InitReboot,
+    /// REQUEST sent for the remembered address.
+    Rebooting,
+}
+
+impl ClientState {
+    /// The lower-case name used in JSON and the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientState::Off => "off",
+            ClientState::Init => "init",
+            ClientState::Selecting => "selecting",
+            ClientState::Requesting => "requesting",
+            ClientState::Bound => "bound",
+            ClientState::Renewing => "renewing",
+            ClientState::Rebinding => "rebinding",
+            ClientState::InitReboot => "init-reboot",
+            ClientState::Rebooting => "rebooting",
+        }
+    }
+
+    /// Whether the client has an address configured.
+    pub fn has_address(self) -> bool {
+        matches!(self, ClientState::Bound | ClientState::Renewing | ClientState::Rebinding)
+    }
+}
+
+/// Requests in one transaction before REQUESTING gives up and starts over.
+const MAX_REQUEST_ATTEMPTS: u32 = 4;
+/// RFC 2131 §4.4.5: retransmissions in RENEWING/REBINDING wait at least this long.
+const MIN_RENEW_RETRANSMIT: Duration = Duration::from_secs(60);
+
+/// One scripted client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    /// Index in the scenario.
+    pub index: u16,
+    /// Current state.
+    pub state: ClientState,
+    /// The configured address.
+    pub address: Option<Ipv4Addr>,
+    /// The server that granted the lease.
+    pub server: Option<Role>,
+    /// Granted lease time, seconds.
+    pub lease_time: u32,
+    /// When the lease ends at the client.
+    pub lease_ends: Option<Time>,
+    /// When the client renews.
+    pub t1_at: Option<Time>,
+    /// When the client rebinds.
+    pub t2_at: Option<Time>,
+    xid: u32,
+    attempt: u32,
+    began_at: Time,
+    request_sent_at: Time,
+    offer: Option<(Ipv4Addr, Role)>,
+    lease_generation: u32,
+    transmit_generation: u32,
+}
+
+impl Client {
+    /// A client that has not booted.
+    pub fn new(index: u16) -> Client {
+        Client {
+            index,
+            state: ClientState::Off,
+            address: None,
+            server: None,
+            lease_time: 0,
+            lease_ends: None,
+            t1_at: None,
+            t2_at: None,
+            xid: 0,
+            attempt: 0,
+            began_at: Time::ZERO,
+            request_sent_at: Time::ZERO,
+            offer: None,
+            lease_generation: 0,
+            transmit_generation: 0,
+        }
+    }
+
+    fn node(&self) -> Node {
+        Node::Client(self.index)
+    }
+
+    /// A scripted action.
+    pub(crate) fn on_script(&mut self, action: Action, ctx: &mut Ctx) {
+        match action {
+            Action::Boot => {
+                if self.state != ClientState::Off {
+                    ctx.effect(Effect::Note { why: Why::AlreadyRunning { state: self.state } });
+                    return;
+                }
+                self.start_over(ctx, Why::Boot);
+            }
+            Action::Release => {
+                if !self.release(ctx) {
+                    ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+                }
+            }
+            Action::Shutdown => {
+                let releases = ctx.cfg.clients[usize::from(self.index)].profile
+                    == ClientProfile::ReleasesOnShutdown;
+                ctx.effect(Effect::Note { why: Why::Shutdown { releases } });
+                if !(releases && self.release(ctx)) {
+                    self.go_off(ctx, Why::Shutdown { releases });
+                }
+            }
+            Action::Leave => self.go_off(ctx, Why::Leave),
+        }
+    }
+
+    /// A timer of this client fired; returns false when it was stale.
+    pub(crate) fn on_timer(&mut self, timer: ClientTimer, generation: u32, ctx: &mut Ctx) -> bool {
+        match timer {
+            ClientTimer::Retransmit => {
+                if generation != self.transmit_generation {
+                    return false;
+                }
+                self.retransmit(ctx);
+            }
+            ClientTimer::Renew | ClientTimer::Rebind | ClientTimer::Expiry => {
+                if generation != self.lease_generation || !self.state.has_address() {
+                    return false;
+                }
+                match timer {
+                    ClientTimer::Renew if self.state == ClientState::Bound => self.renew(ctx),
+                    ClientTimer::Rebind => self.rebind(ctx),
+                    ClientTimer::Expiry => {
+                        self.address = None;
+                        self.server = None;
+                        self.lease_ends = None;
+                        self.start_over(ctx, Why::ClientExpired);
+                    }
+                    _ => return false,
+                }
+            }
+        }
+        true
+    }
+
+    /// A DHCP message arrived for this client.
+    pub(crate) fn on_packet(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
+        if msg.op != 2 || msg.xid != self.xid || msg.chaddr != ctx.cfg.clients[usize::from(self.index)].mac {
+            ctx.effect(Effect::Note { why: Why::IgnoreReply { state: self.state } });
+            return;
+        }
+        let role = msg.server_id.and_then(|id| role_of(ctx, id));
+        match (msg.message_type, self.state, role) {
+            (DhcpType::Offer, ClientState::Selecting, Some(role)) => {
+                let lease_time = msg.lease_time.unwrap_or(0);
+                self.offer = Some((msg.yiaddr, role));
+                self.attempt = 1;
+                let why = Why::TakeOffer { server: role, address: msg.yiaddr, lease_time };
+                self.set_state(ctx, ClientState::Requesting, why.clone());
+                self.send_request(ctx, why);
+            }
+            (DhcpType::Offer, _, _) => ctx.effect(Effect::Note { why: Why::IgnoreOffer }),
+            (DhcpType::Ack, ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding, Some(role)) => {
+                self.bind(msg, role, ctx);
+            }
+            (DhcpType::Nak, ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding, _) => {
+                self.address = None;
+                self.server = None;
+                self.lease_ends = None;
+                self.start_over(ctx, Why::Nak);
+            }
+            _ => ctx.effect(Effect::Note { why: Why::IgnoreReply { state: self.state } }),
+        }
+    }
+
+    fn set_state(&mut self, ctx: &mut Ctx, to: ClientState, why: Why) {
+        let from = self.state;
+        self.state = to;
+        ctx.effect(Effect::Client { client: self.index, from, to, why });
+    }
+
+    fn start_over(&mut self, ctx: &mut Ctx, why: Why) {
+        self.lease_generation += 1;
+        self.offer = None;
+        self.xid = ctx.rng.next_u32();
+        self.attempt = 1;
+        self.began_at = ctx.now;
+        self.set_state(ctx, ClientState::Selecting, why.clone());
+        self.send_discover(ctx, why);
+    }
+
+    fn go_off(&mut self, ctx: &mut Ctx, why: Why) {
+        self.lease_generation += 1;
+        self.transmit_generation += 1;
+        self.address = None;
+        self.server = None;
+        self.lease_ends = None;
+        self.t1_at = None;
+        self.t2_at = None;
+        self.offer = None;
+        self.set_state(ctx, ClientState::Off, why);
+    }
+
+    fn secs(&self, ctx: &Ctx) -> u16 {
+        u16::try_from(ctx.now.since(self.began_at).secs()).unwrap_or(u16::MAX)
+    }
+
+    fn base_message(&self, ctx: &Ctx, kind: DhcpType) -> DhcpMessage {
+        let spec = &ctx.cfg.clients[usize::from(self.index)];
+        let mut m = DhcpMessage::request(kind, self.xid, spec.mac);
+        m.client_id = spec.client_id.clone();
+        m.secs = self.secs(ctx);
+        m
+    }
+
+    fn send_discover(&mut self, ctx: &mut Ctx, why: Why) {
+        let m = self.base_message(ctx, DhcpType::Discover);
+        ctx.send(self.node(), Destination::Broadcast, Body::Dhcp(m), why);
+        self.arm_backoff(ctx);
+    }
+
+    fn send_request(&mut self, ctx: &mut Ctx, why: Why) {
+        let Some((address, role)) = self.offer else { return };
+        let mut m = self.base_message(ctx, DhcpType::Request);
+        m.requested_address = Some(address);
+        m.server_id = Some(server_address(ctx, role));
+        self.request_sent_at = ctx.now;
+        ctx.send(self.node(), Destination::Broadcast, Body::Dhcp(m), why);
+        self.arm_backoff(ctx);
+    }
+
+    /// RFC 2131 §4.1: 4 s, doubling up to 64 s, randomised by ±1 s.
+    fn arm_backoff(&mut self, ctx: &mut Ctx) {
+        let base = 4_000u64 << self.attempt.saturating_sub(1).min(4);
+        let jitter = ctx.rng.below(2001);
+        let wait = Duration((base + jitter).saturating_sub(1000));
+        self.arm_retransmit(ctx, wait);
+    }
+
+    fn arm_retransmit(&mut self, ctx: &mut Ctx, wait: Duration) {
+        self.transmit_generation += 1;
+        let event = Event::Client {
+            client: self.index,
+            timer: ClientTimer::Retransmit,
+            generation: self.transmit_generation,
+        };
+        ctx.timer(ctx.now.plus(wait), event);
+    }
+
+    fn retransmit(&mut self, ctx: &mut Ctx) {
+        self.attempt += 1;
+        match self.state {
+            ClientState::Selecting => {
+                let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
+                self.send_discover(ctx, Why::Retransmit { attempt: self.attempt, wait });
+            }
+            ClientState::Requesting if self.attempt <= MAX_REQUEST_ATTEMPTS => {
+                let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
+                self.send_request(ctx, Why::Retransmit { attempt: self.attempt, wait });
+            }
+            ClientState::Requesting => self.start_over(ctx, Why::Nak),
+            ClientState::Renewing | ClientState::Rebinding => {
+                let broadcast = self.state == ClientState::Rebinding;
+                self.send_renewal(ctx, broadcast, Why::Retransmit { attempt: self.attempt, wait: Duration(0) });
+            }
+            _ => {}
+        }
+    }
+
+    fn bind(&mut self, msg: &DhcpMessage, role: Role, ctx: &mut Ctx) {
+        let lease_time = msg.lease_time.unwrap_or(0);
+        let spec = &ctx.cfg.clients[usize::from(self.index)];
+        let dhclient = spec.timing == ClientTiming::Dhclient;
+        let lease_ms = u64::from(lease_time) * 1000;
+        // RFC 2131 §4.4.1 measures the lease from the moment the REQUEST went out;
+        // dhclient measures from the moment it processes the ACK.
+        let base = if dhclient { ctx.now } else { self.request_sent_at };
+        let (t1, t2) = if dhclient {
+            // dhclient: T1 = lease/2 + 1, then ((3·T1 + 3) / 4) + ((rand % T1) + 3) / 4.
+            let t1 = u64::from(lease_time) / 2 + 1;
+            let spread = (3 * t1 + 3) / 4 + (ctx.rng.below(t1) + 3) / 4;
+            (Duration::from_secs(spread), Duration::from_secs(u64::from(lease_time) * 7 / 8))
+        } else {
+            (Duration(lease_ms / 2), Duration(lease_ms * 7 / 8))
+        };
+        self.address = Some(msg.yiaddr);
+        self.server = Some(role);
+        self.lease_time = lease_time;
+        self.lease_ends = Some(base.plus(Duration(lease_ms)));
+        self.t1_at = Some(base.plus(t1));
+        self.t2_at = Some(base.plus(t2));
+        self.lease_generation += 1;
+        self.transmit_generation += 1;
+        let why = Why::Bound {
+            address: msg.yiaddr,
+            lease_time,
+            t1: base.plus(t1),
+            t2: base.plus(t2),
+            timing_dhclient: dhclient,
+        };
+        self.set_state(ctx, ClientState::Bound, why);
+        let g = self.lease_generation;
+        let i = self.index;
+        ctx.timer(base.plus(t1), Event::Client { client: i, timer: ClientTimer::Renew, generation: g });
+        ctx.timer(base.plus(t2), Event::Client { client: i, timer: ClientTimer::Rebind, generation: g });
+        let ends = base.plus(Duration(lease_ms));
+        ctx.timer(ends, Event::Client { client: i, timer: ClientTimer::Expiry, generation: g });
+    }
+
+    fn renew(&mut self, ctx: &mut Ctx) {
+        let Some(server) = self.server else { return };
+        self.xid = ctx.rng.next_u32();
+        self.began_at = ctx.now;
+        self.attempt = 1;
+        self.set_state(ctx, ClientState::Renewing, Why::RenewAtT1 { server });
+        self.send_renewal(ctx, false, Why::RenewAtT1 { server });
+    }
+
+    fn rebind(&mut self, ctx: &mut Ctx) {
+        self.xid = ctx.rng.next_u32();
+        self.attempt = 1;
+        self.set_state(ctx, ClientState::Rebinding, Why::RebindAtT2);
+        self.send_renewal(ctx, true, Why::RebindAtT2);
+    }
+
+    fn send_renewal(&mut self, ctx: &mut Ctx, broadcast: bool, why: Why) {
+        let Some(address) = self.address else { return };
+        let mut m = self.base_message(ctx, DhcpType::Request);
+        m.ciaddr = address;
+        self.request_sent_at = ctx.now;
+        let to = match (broadcast, self.server) {
+            (false, Some(role)) => Destination::Unicast(role.node()),
+            _ => Destination::Broadcast,
+        };
+        ctx.send(self.node(), to, Body::Dhcp(m), why);
+        // RFC 2131 §4.4.5: wait half the time left to T2 (or to the end), at least 60 s.
+        let until = if broadcast { self.lease_ends } else { self.t2_at };
+        if let Some(until) = until {
+            let half = Duration(until.since(ctx.now).0 / 2);
+            self.arm_retransmit(ctx, half.max(MIN_RENEW_RETRANSMIT));
+        }
+    }
+
+    /// Sends DHCPRELEASE and goes off; false when there is no lease to release.
+    fn release(&mut self, ctx: &mut Ctx) -> bool {
+        let (Some(address), Some(server)) = (self.address, self.server) else { return false };
+        if !self.state.has_address() {
+            return false;
+        }
+        let mut m = self.base_message(ctx, DhcpType::Release);
+        m.secs = 0;
+        m.ciaddr = address;
+        m.server_id = Some(server_address(ctx, server));
+        let why = Why::Release { server, address };
+        ctx.send(self.node(), Destination::Unicast(server.node()), Body::Dhcp(m), why.clone());
+        self.go_off(ctx, why);
+        true
+    }
+}
+
+fn server_address(ctx: &Ctx, role: Role) -> Ipv4Addr {
+    match role {
+        Role::Primary => ctx.cfg.primary_address,
+        Role::Secondary => ctx.cfg.secondary_address,
+    }
+}
+
+fn role_of(ctx: &Ctx, id: Ipv4Addr) -> Option<Role> {
+    if id == ctx.cfg.primary_address {
+        Some(Role::Primary)
+    } else if id == ctx.cfg.secondary_address {
+        Some(Role::Secondary)
+    } else {
+        None
+    }
+}

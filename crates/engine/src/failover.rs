@@ -1,0 +1,236 @@
+//! Failover relationship rules: server states, binding-update acceptance,
+//! and the lease-time cap (draft-12 §5.2.1, §9; reference notes §1.4, §3, §5).
+//!
+//! This module holds the rules as pure functions over leases and states, so
+//! they can be tested one by one; [`crate::server`] applies them.
+//!
+//! Not modelled yet: the connection (CONNECT, STATE, CONTACT, timeouts) and
+//! every state other than NORMAL; both servers are in NORMAL for the whole run.
+
+use serde::Serialize;
+
+use crate::lease::{BindingState, Lease};
+use crate::packet::Role;
+use crate::trace::LeaseTimeRule;
+
+/// The failover states of draft-12 §9 with ISC's RECOVER-WAIT, plus `Down`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailoverState {
+    /// 1
+    Startup,
+    /// 2
+    Normal,
+    /// 3
+    CommunicationsInterrupted,
+    /// 4
+    PartnerDown,
+    /// 5
+    PotentialConflict,
+    /// 6
+    Recover,
+    /// 7
+    Paused,
+    /// 8
+    Shutdown,
+    /// 9
+    RecoverDone,
+    /// 10
+    ResolutionInterrupted,
+    /// 11
+    ConflictDone,
+    /// 254 in ISC
+    RecoverWait,
+    /// The server process is not running.
+    Down,
+}
+
+impl FailoverState {
+    /// The name ISC logs and writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailoverState::Startup => "startup",
+            FailoverState::Normal => "normal",
+            FailoverState::CommunicationsInterrupted => "communications-interrupted",
+            FailoverState::PartnerDown => "partner-down",
+            FailoverState::PotentialConflict => "potential-conflict",
+            FailoverState::Recover => "recover",
+            FailoverState::Paused => "paused",
+            FailoverState::Shutdown => "shutdown",
+            FailoverState::RecoverDone => "recover-done",
+            FailoverState::ResolutionInterrupted => "resolution-interrupted",
+            FailoverState::ConflictDone => "conflict-done",
+            FailoverState::RecoverWait => "recover-wait",
+            FailoverState::Down => "down",
+        }
+    }
+}
+
+/// Reject reason 2 (draft-12 §12.21): ISC's "invalid state transition".
+pub const REJECT_FATAL_CONFLICT: u8 = 2;
+/// Reject reason 1: the address is not in a pool of this relationship.
+pub const REJECT_ILLEGAL_ADDRESS: u8 = 1;
+/// Reject reason 3: a required option is missing.
+pub const REJECT_MISSING_BINDING_INFO: u8 = 3;
+/// Reject reason 16: our own pending update is more important.
+pub const REJECT_LESS_CRITICAL: u8 = 16;
+
+/// Seconds of clock-skew slack before a secondary accepts EXPIRED for an active lease.
+const EXPIRY_FUDGE_SECS: u64 = 65;
+
+/// The lease time granted under failover (reference §5.1, draft-12 §5.2.1).
+///
+/// `desired` is the time after the ordinary min/default/max rules.
+pub fn granted_lease_time(desired: u64, mclt: u64, tsfp: u64, now: u64) -> (u64, LeaseTimeRule) {
+    if desired <= mclt {
+        return (desired, LeaseTimeRule::WithinMclt { desired, mclt });
+    }
+    // Nothing acknowledged beyond now: only the MCLT is safe.
+    if tsfp <= now {
+        return (mclt, LeaseTimeRule::FirstMclt { desired, mclt });
+    }
+    // The lease may not outlive what the peer acknowledged by more than the MCLT.
+    if now + desired > tsfp + mclt {
+        return (tsfp + mclt - now, LeaseTimeRule::CappedByTsfp { desired, mclt, tsfp });
+    }
+    (desired, LeaseTimeRule::Desired { desired, mclt, tsfp })
+}
+
+/// `tstp` recorded on a DHCPACK: now + desired + half the granted time (reference §5.2).
+pub fn potential_expiration(now: u64, desired: u64, granted: u64) -> u64 {
+    now + desired + granted / 2
+}
+
+/// The NORMAL-state check of an incoming BNDUPD (reference §1.4, strict table).
+///
+/// Returns `Err(text)` when the transition must be refused with reason 2.
+pub fn check_transition_normal(
+    receiver: Role,
+    local: &Lease,
+    requested: BindingState,
+    potential_expiration: u64,
+    now: u64,
+) -> Result<(), String> {
+    use BindingState::*;
+    let local_state = local.binding;
+    let refuse = || {
+        Err(format!(
+            "{}: invalid state transition: {} to {}",
+            local.address,
+            local_state.name(),
+            requested.name()
+        ))
+    };
+    if local_state == requested {
+        return Ok(());
+    }
+    match (local_state, receiver, requested) {
+        (Free | Abandoned | Released | Backup, _, _) => Ok(()),
+        // The primary accepts a release or abandonment seen only by the secondary.
+        (Active, Role::Primary, Released | Abandoned) => Ok(()),
+        // The secondary may not expire or free an active lease behind the primary's back.
+        (Active, Role::Primary, _) => refuse(),
+        (Active, Role::Secondary, Free | Backup) if potential_expiration > now => refuse(),
+        (Active, Role::Secondary, Expired) if local.ends.saturating_sub(EXPIRY_FUDGE_SECS) > now => {
+            refuse()
+        }
+        (Active, Role::Secondary, _) => Ok(()),
+        (Expired | Reset, _, Free | Backup) if potential_expiration > now => refuse(),
+        (Expired | Reset, _, _) => Ok(()),
+    }
+}
+
+/// Whether an incoming update beats the one we still wait to have acked
+/// (ISC `failover_lease_is_better`, reference §1.4 step 3).
+pub fn incoming_wins(
+    receiver: Role,
+    local: &Lease,
+    incoming: BindingState,
+    incoming_cltt: u64,
+) -> bool {
+    use BindingState::*;
+    let primary_wins = receiver == Role::Secondary;
+    match (local.binding, incoming) {
+        (Active, Active) if incoming_cltt != local.cltt => incoming_cltt > local.cltt,
+        (Active, Active) => primary_wins,
+        (Active, Expired) => true,
+        (l, Active) if l != Active => true,
+        _ => primary_wins,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn lease(state: BindingState, ends: u64) -> Lease {
+        let mut l = Lease::virgin(Ipv4Addr::new(192, 0, 2, 10), state);
+        l.ends = ends;
+        l
+    }
+
+    /// Reference §5.3: MCLT 3600, desired 86400.
+    #[test]
+    fn mclt_worked_example() {
+        assert_eq!(granted_lease_time(86_400, 3_600, 0, 0).0, 3_600);
+        assert_eq!(potential_expiration(0, 86_400, 3_600), 88_200);
+        assert_eq!(granted_lease_time(86_400, 3_600, 88_200, 1_800).0, 86_400);
+        assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 45_000).0, 86_400);
+        // The link died after the 1800 renewal: tsfp frozen at 131400.
+        assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 88_200).0, 46_800);
+        assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 111_600).0, 23_400);
+        assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 140_000).0, 3_600);
+        // Lease at or below the MCLT is never capped.
+        assert_eq!(granted_lease_time(3_600, 3_600, 0, 0).0, 3_600);
+    }
+
+    /// The recorded first-lease run D1: desired 120, MCLT 30.
+    #[test]
+    fn recorded_first_lease() {
+        assert_eq!(granted_lease_time(120, 30, 0, 3).0, 30);
+        assert_eq!(potential_expiration(3, 120, 30), 138);
+        assert_eq!(granted_lease_time(120, 30, 138, 17).0, 120);
+    }
+
+    #[test]
+    fn strict_check_protects_active_leases_on_the_primary() {
+        let active = lease(BindingState::Active, 100);
+        for s in [BindingState::Expired, BindingState::Free, BindingState::Backup, BindingState::Reset] {
+            assert!(check_transition_normal(Role::Primary, &active, s, 0, 50).is_err(), "{s:?}");
+        }
+        for s in [BindingState::Released, BindingState::Abandoned] {
+            assert!(check_transition_normal(Role::Primary, &active, s, 0, 50).is_ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn strict_check_on_the_secondary() {
+        let active = lease(BindingState::Active, 100);
+        // EXPIRED is refused while the local end is more than 65 s away.
+        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 30).is_err());
+        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 40).is_ok());
+        // FREE is refused while the potential expiration is in the future.
+        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Free, 60, 50).is_err());
+        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Free, 40, 50).is_ok());
+        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Released, 0, 0).is_ok());
+        let expired = lease(BindingState::Expired, 100);
+        assert!(check_transition_normal(Role::Primary, &expired, BindingState::Free, 200, 150).is_err());
+        let free = lease(BindingState::Free, 0);
+        assert!(check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0).is_ok());
+    }
+
+    #[test]
+    fn dueling_updates() {
+        let mut l = lease(BindingState::Active, 100);
+        l.cltt = 10;
+        assert!(incoming_wins(Role::Primary, &l, BindingState::Active, 11));
+        assert!(!incoming_wins(Role::Primary, &l, BindingState::Active, 9));
+        assert!(!incoming_wins(Role::Primary, &l, BindingState::Active, 10));
+        assert!(incoming_wins(Role::Secondary, &l, BindingState::Active, 10));
+        assert!(incoming_wins(Role::Primary, &l, BindingState::Expired, 0));
+        let free = lease(BindingState::Free, 0);
+        assert!(incoming_wins(Role::Primary, &free, BindingState::Active, 0));
+        assert!(!incoming_wins(Role::Primary, &free, BindingState::Backup, 0));
+    }
+}

@@ -1,0 +1,46 @@
+//! `dhcpfo-engine`: a deterministic, sans-IO model of an ISC dhcpd 4.4
+//! failover pair (draft-ietf-dhc-failover-12) and its DHCP clients.
+//!
+//! The engine takes a [`Scenario`], validates it into a [`Config`], and runs
+//! a [`World`] one event at a time on a virtual clock. Each event yields a
+//! [`Step`] with typed reasons ([`Why`]) that the UI and the command line turn
+//! into sentences. [`Timeline`] keeps a whole run for exact time travel;
+//! [`Snapshot`] is the JSON picture of the state at one instant; [`share`]
+//! packs a scenario and a step into a URL fragment.
+//!
+//! The engine reads no clock, does no I/O, and answers bad input with errors,
+//! never panics. All randomness comes from the scenario's seed.
+//!
+//! Modelled so far: both servers in NORMAL with a balanced pool; DHCP
+//! DISCOVER/OFFER (with ping check), REQUEST/ACK/NAK, RELEASE; load
+//! balancing; the MCLT lease-time cap; BNDUPD/BNDACK with ack batching and
+//! the update window; MAC affinity; expiry driven by the primary; RFC 2131
+//! clients with T1/T2 and retransmission. The README's limits section lists
+//! what is not modelled yet.
+
+pub mod addr;
+pub mod balance;
+pub mod client;
+pub mod failover;
+pub mod lease;
+pub mod packet;
+pub mod rng;
+pub mod scenario;
+pub mod server;
+pub mod share;
+pub mod sim;
+pub mod snapshot;
+pub mod time;
+pub mod timeline;
+pub mod trace;
+
+pub use client::ClientState;
+pub use failover::FailoverState;
+pub use lease::BindingState;
+pub use packet::{Node, Packet, Role};
+pub use scenario::{Config, Scenario, ScenarioError, BUILTINS, DEFAULT_SCENARIO};
+pub use sim::World;
+pub use snapshot::Snapshot;
+pub use time::{Duration, Time};
+pub use timeline::Timeline;
+pub use trace::{Step, Why};

@@ -1,0 +1,766 @@
+//! Scenarios: the TOML/JSON model, its validation, and the built-in library.
+//!
+//! A [`Scenario`] is exactly what a user writes (every field as given, so a
+//! share URL round-trips it). [`Scenario::validate`] turns it into a
+//! [`Config`] with every default applied and every value checked; a problem
+//! comes back as a [`ScenarioError`] naming the field and, for syntax errors,
+//! the line and column.
+//!
+//! Defaults follow ISC dhcpd 4.4 where the scenario leaves a value out
+//! (`default-lease-time` 43200, `max-lease-time` 86400, `min-lease-time`
+//! min(300, max), `max-response-delay` 20 s, `max-unacked-updates` 100,
+//! `load balance max seconds` 0 = balancing off).
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::addr::{Mac, Subnet};
+use crate::balance::Hba;
+use crate::time::{Duration, Time};
+
+/// A problem with a scenario, and where it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct ScenarioError {
+    /// Where: `line 4, column 7`, or a field path such as `event[2].at`.
+    pub location: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl ScenarioError {
+    fn at(location: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        ScenarioError { location: location.into(), message: message.into() }
+    }
+}
+
+/// A duration written either as text (`"1h30m"`) or as whole seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DurationSpec {
+    /// Whole seconds.
+    Seconds(u64),
+    /// Text such as `"90s"` or `"1h30m"`.
+    Text(String),
+}
+
+/// An instant written either as text (`"00:33:27"`) or as seconds since the start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TimeSpec {
+    /// Seconds since the start.
+    Seconds(u64),
+    /// `HH:MM:SS` or `HH:MM:SS.mmm`.
+    Text(String),
+}
+
+/// A scenario as written in TOML (or JSON inside a share URL).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short title.
+    pub title: String,
+    /// A few plain sentences shown beside the playground.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Wall-clock label of t = 0 (display only), e.g. `2006-07-27T00:00:00Z`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Seed of all randomness.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// When the run stops; default: five minutes after the last scripted event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<TimeSpec>,
+    /// The failover relationship.
+    #[serde(default)]
+    pub failover: FailoverSection,
+    /// The address pool.
+    pub pool: PoolSection,
+    /// Lease times and the ping check.
+    #[serde(default)]
+    pub lease: LeaseSection,
+    /// Latencies and server addresses.
+    #[serde(default)]
+    pub network: NetworkSection,
+    /// The clients.
+    #[serde(default, rename = "client", skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<ClientSpec>,
+    /// What people and operators do, and when.
+    #[serde(default, rename = "event", skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventSpec>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// `[failover]`: the peer declaration of both servers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailoverSection {
+    /// Maximum client lead time (default 1h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mclt: Option<DurationSpec>,
+    /// Buckets 0..split that the primary serves (default 128).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<u16>,
+    /// `max-response-delay` (default 20s as in dhcpd).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_response_delay: Option<DurationSpec>,
+    /// `max-unacked-updates` (default 100 as in dhcpd).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unacked_updates: Option<u32>,
+    /// `load balance max seconds` (default 0: balancing off, as dhcpd 4.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balance_max_seconds: Option<u64>,
+    /// `"off"` or a duration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_partner_down: Option<DurationSpec>,
+    /// `"normal"` (pool already balanced) or `"fresh"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+}
+
+/// `[pool]`: one subnet and one range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSection {
+    /// CIDR subnet, e.g. `192.0.2.0/24`.
+    pub subnet: String,
+    /// First and last address of the range.
+    pub range: [String; 2],
+}
+
+/// `[lease]`: lease-time parameters and the ping check.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaseSection {
+    /// `default-lease-time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<DurationSpec>,
+    /// `min-lease-time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<DurationSpec>,
+    /// `max-lease-time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<DurationSpec>,
+    /// `ping-check` (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping_check: Option<bool>,
+    /// `"timeout"` (4.4: wait `ping_timeout`) or `"second-edge"` (3.0: the
+    /// timer fires on the next whole-second boundary, 0 to 1 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping_timer: Option<String>,
+    /// `ping-timeout` (default 1s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping_timeout: Option<DurationSpec>,
+}
+
+/// `[network]`: latencies and the servers' addresses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    /// One-way latency on every wire unless set apart (default 1ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<DurationSpec>,
+    /// One-way latency of the server-to-server link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_link_latency: Option<DurationSpec>,
+    /// The primary's address (default: host 1 of the subnet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    /// The secondary's address (default: host 2 of the subnet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secondary: Option<String>,
+}
+
+/// `[[client]]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// Unique name, used by events.
+    pub name: String,
+    /// Hardware address.
+    pub mac: String,
+    /// Client identifier (option 61) as hex bytes `01:02:...`; none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// `"keeps-lease"` (default) or `"releases-on-shutdown"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// `"rfc2131"` (T1 = ½ lease exactly, the default) or `"dhclient"`
+    /// (ISC dhclient's randomised T1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<String>,
+}
+
+/// `[[event]]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    /// When.
+    pub at: TimeSpec,
+    /// Which client (client actions only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// What.
+    pub action: String,
+}
+
+/// How the ping check's wait before an OFFER is timed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PingTimer {
+    /// ISC dhcpd 4.4: wait `ping-timeout` after the DISCOVER.
+    Timeout,
+    /// Older dhcpd: the timer fired at the next whole-second edge, 0 to 1 s later.
+    SecondEdge,
+}
+
+/// What a client does when it shuts down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientProfile {
+    /// Most systems: keep the lease, say nothing.
+    KeepsLease,
+    /// The Windows option from the thread: DHCPRELEASE on shutdown.
+    ReleasesOnShutdown,
+}
+
+/// How a client computes T1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientTiming {
+    /// RFC 2131 §4.4.5: T1 = ½ lease, T2 = ⅞ lease.
+    Rfc2131,
+    /// ISC dhclient: T1 = lease/2 + 1 spread over about 75–100 %, T2 = ⅞ lease.
+    Dhclient,
+}
+
+/// A client action or an operator action in the script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// The client starts DHCP from INIT.
+    Boot,
+    /// The client sends DHCPRELEASE and removes the address.
+    Release,
+    /// The client shuts down (releasing first if its profile says so).
+    Shutdown,
+    /// The client leaves the network without a word.
+    Leave,
+}
+
+impl Action {
+    fn parse(text: &str) -> Result<Action, String> {
+        Ok(match text {
+            "boot" => Action::Boot,
+            "release" => Action::Release,
+            "shutdown" => Action::Shutdown,
+            "leave" => Action::Leave,
+            "decline" | "inform" | "reboot" => {
+                return Err(format!(
+                    "action '{text}' is part of the scenario format but not modelled yet \
+                     (see the README's limits); use boot, release, shutdown or leave"
+                ))
+            }
+            "cut-link" | "heal-link" | "stop-primary" | "start-primary" | "stop-secondary"
+            | "start-secondary" | "partner-down-primary" | "partner-down-secondary" => {
+                return Err(format!(
+                    "operator action '{text}' is part of the scenario format but not modelled \
+                     yet (see the README's limits)"
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "unknown action '{text}'; client actions are boot, release, shutdown, leave"
+                ))
+            }
+        })
+    }
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Boot => "boot",
+            Action::Release => "release",
+            Action::Shutdown => "shutdown",
+            Action::Leave => "leave",
+        }
+    }
+}
+
+/// A client, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// Name.
+    pub name: String,
+    /// Hardware address.
+    pub mac: Mac,
+    /// Client identifier option value, if any.
+    pub client_id: Option<Vec<u8>>,
+    /// Shutdown behaviour.
+    pub profile: ClientProfile,
+    /// T1 rule.
+    pub timing: ClientTiming,
+}
+
+/// A scripted event, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScriptEvent {
+    /// When it happens.
+    pub at: Time,
+    /// The client it concerns.
+    pub client: usize,
+    /// What happens.
+    pub action: Action,
+}
+
+/// A validated scenario: every default applied, every value typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Wall-clock label of t = 0.
+    pub start_label: Option<String>,
+    /// Seed.
+    pub seed: u64,
+    /// When the run stops.
+    pub end: Time,
+    /// MCLT in seconds.
+    pub mclt: u64,
+    /// `split`.
+    pub split: u16,
+    /// The HBA derived from `split`.
+    pub hba: Hba,
+    /// `max-response-delay` in seconds.
+    pub max_response_delay: u64,
+    /// `max-unacked-updates`.
+    pub max_unacked_updates: u32,
+    /// `load balance max seconds` (0 = balancing off).
+    pub load_balance_max_seconds: u64,
+    /// The subnet.
+    pub subnet: Subnet,
+    /// Every address of the range, in order.
+    pub pool: Vec<Ipv4Addr>,
+    /// The primary's address (its server identifier).
+    pub primary_address: Ipv4Addr,
+    /// The secondary's address.
+    pub secondary_address: Ipv4Addr,
+    /// `default-lease-time` in seconds.
+    pub default_lease_time: u64,
+    /// `min-lease-time` in seconds.
+    pub min_lease_time: u64,
+    /// `max-lease-time` in seconds.
+    pub max_lease_time: u64,
+    /// `ping-check`.
+    pub ping_check: bool,
+    /// How the ping wait is timed.
+    pub ping_timer: PingTimer,
+    /// `ping-timeout`.
+    pub ping_timeout: Duration,
+    /// Latency between clients and servers.
+    pub lan_latency: Duration,
+    /// Latency of the server link.
+    pub link_latency: Duration,
+    /// Clients.
+    pub clients: Vec<ClientConfig>,
+    /// The script, in time order.
+    pub events: Vec<ScriptEvent>,
+}
+
+/// The most addresses a pool may have (keeps the page and the engine fast).
+pub const MAX_POOL: usize = 4096;
+/// The most clients a scenario may have.
+pub const MAX_CLIENTS: usize = 1000;
+/// The latest end a scenario may ask for: 30 days.
+pub const MAX_END_SECS: u64 = 30 * 86_400;
+
+impl Scenario {
+    /// Parses TOML text. Syntax and type errors carry line and column.
+    pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+        basic_toml::from_str(text).map_err(|e| toml_error(text, &e.to_string()))
+    }
+
+    /// Parses JSON text (the share-URL form).
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        serde_json::from_str(text).map_err(|e| {
+            ScenarioError::at(format!("line {}, column {}", e.line(), e.column()), e.to_string())
+        })
+    }
+
+    /// The scenario as TOML text.
+    pub fn to_toml(&self) -> String {
+        // Serialising plain data with string keys cannot fail; fall back to JSON if it ever did.
+        basic_toml::to_string(self).unwrap_or_else(|_| self.to_json())
+    }
+
+    /// The scenario as compact JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys into a String cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks every value and applies every default.
+    pub fn validate(&self) -> Result<Arc<Config>, ScenarioError> {
+        validate(self).map(Arc::new)
+    }
+}
+
+fn toml_error(text: &str, message: &str) -> ScenarioError {
+    // basic-toml reports "... at line L column C"; lift that into the location.
+    if let Some(idx) = message.rfind(" at line ") {
+        let (msg, loc) = message.split_at(idx);
+        return ScenarioError::at(loc.trim_start_matches(" at ").to_string(), msg.to_string());
+    }
+    let _ = text;
+    ScenarioError::at("scenario", message.to_string())
+}
+
+fn duration(spec: &Option<DurationSpec>, path: &str, default: Duration) -> Result<Duration, ScenarioError> {
+    match spec {
+        None => Ok(default),
+        Some(DurationSpec::Seconds(s)) => s
+            .checked_mul(1000)
+            .map(Duration)
+            .ok_or_else(|| ScenarioError::at(path, "duration too large")),
+        Some(DurationSpec::Text(t)) => Duration::parse(t).map_err(|m| ScenarioError::at(path, m)),
+    }
+}
+
+fn instant(spec: &TimeSpec, path: &str) -> Result<Time, ScenarioError> {
+    match spec {
+        TimeSpec::Seconds(s) => s
+            .checked_mul(1000)
+            .map(Time)
+            .ok_or_else(|| ScenarioError::at(path, "time too large")),
+        TimeSpec::Text(t) => Time::parse(t).map_err(|m| ScenarioError::at(path, m)),
+    }
+}
+
+fn whole_secs(d: Duration, path: &str, min: u64, max: u64) -> Result<u64, ScenarioError> {
+    if d.0 % 1000 != 0 {
+        return Err(ScenarioError::at(path, "dhcpd counts this in whole seconds"));
+    }
+    let s = d.secs();
+    if s < min || s > max {
+        return Err(ScenarioError::at(path, format!("must be between {min}s and {max}s")));
+    }
+    Ok(s)
+}
+
+fn parse_hex_bytes(text: &str) -> Option<Vec<u8>> {
+    let bytes: Option<Vec<u8>> = text
+        .split(':')
+        .map(|p| if p.len() == 2 { u8::from_str_radix(p, 16).ok() } else { None })
+        .collect();
+    bytes.filter(|b| !b.is_empty() && b.len() <= 255)
+}
+
+fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
+    if s.title.trim().is_empty() {
+        return Err(ScenarioError::at("title", "a scenario needs a title"));
+    }
+    let f = &s.failover;
+    let mclt = whole_secs(duration(&f.mclt, "failover.mclt", Duration::from_secs(3600))?,
+        "failover.mclt", 1, 86_400 * 7)?;
+    let split = f.split.unwrap_or(128);
+    if split > 256 {
+        return Err(ScenarioError::at("failover.split", "split is a bucket count, 0 to 256"));
+    }
+    let max_response_delay = whole_secs(
+        duration(&f.max_response_delay, "failover.max_response_delay", Duration::from_secs(20))?,
+        "failover.max_response_delay", 1, 3600)?;
+    let max_unacked_updates = match f.max_unacked_updates {
+        None | Some(0) => 100,
+        Some(n) if n > 10_000 => {
+            return Err(ScenarioError::at("failover.max_unacked_updates", "at most 10000"))
+        }
+        Some(n) => n,
+    };
+    let load_balance_max_seconds = f.load_balance_max_seconds.unwrap_or(0);
+    match &f.auto_partner_down {
+        None => {}
+        Some(DurationSpec::Text(t)) if t == "off" => {}
+        Some(DurationSpec::Seconds(0)) => {}
+        Some(_) => {
+            return Err(ScenarioError::at(
+                "failover.auto_partner_down",
+                "auto-partner-down needs the link-loss model, which is not modelled yet \
+                 (see the README's limits); use \"off\"",
+            ))
+        }
+    }
+    match f.start.as_deref() {
+        None | Some("normal") => {}
+        Some("fresh") => {
+            return Err(ScenarioError::at(
+                "failover.start",
+                "start = \"fresh\" (recover from empty databases) is not modelled yet; \
+                 use \"normal\"",
+            ))
+        }
+        Some(other) => {
+            return Err(ScenarioError::at(
+                "failover.start",
+                format!("'{other}' is not a start mode; use \"normal\" or \"fresh\""),
+            ))
+        }
+    }
+
+    let subnet: Subnet =
+        s.pool.subnet.parse().map_err(|m: String| ScenarioError::at("pool.subnet", m))?;
+    if subnet.prefix > 30 {
+        return Err(ScenarioError::at("pool.subnet", "the subnet needs room for two servers"));
+    }
+    let first: Ipv4Addr = s.pool.range[0]
+        .parse()
+        .map_err(|_| ScenarioError::at("pool.range[0]", format!("'{}' is not an IPv4 address", s.pool.range[0])))?;
+    let last: Ipv4Addr = s.pool.range[1]
+        .parse()
+        .map_err(|_| ScenarioError::at("pool.range[1]", format!("'{}' is not an IPv4 address", s.pool.range[1])))?;
+    for (i, a) in [first, last].iter().enumerate() {
+        if !subnet.contains(*a) {
+            return Err(ScenarioError::at(format!("pool.range[{i}]"), format!("{a} is outside {subnet}")));
+        }
+    }
+    if u32::from(last) < u32::from(first) {
+        return Err(ScenarioError::at("pool.range", "the range ends before it starts"));
+    }
+    let size = (u32::from(last) - u32::from(first)) as usize + 1;
+    if size > MAX_POOL {
+        return Err(ScenarioError::at("pool.range", format!("at most {MAX_POOL} addresses")));
+    }
+    let pool: Vec<Ipv4Addr> = (u32::from(first)..=u32::from(last)).map(Ipv4Addr::from).collect();
+
+    let server_addr = |spec: &Option<String>, path: &str, n: u32| -> Result<Ipv4Addr, ScenarioError> {
+        let a = match spec {
+            Some(t) => t.parse().map_err(|_| ScenarioError::at(path, format!("'{t}' is not an IPv4 address")))?,
+            None => subnet.host(n),
+        };
+        if !subnet.contains(a) {
+            return Err(ScenarioError::at(path, format!("{a} is outside {subnet}")));
+        }
+        if pool.contains(&a) {
+            return Err(ScenarioError::at(path, format!("{a} is inside the pool range")));
+        }
+        Ok(a)
+    };
+    let primary_address = server_addr(&s.network.primary, "network.primary", 1)?;
+    let secondary_address = server_addr(&s.network.secondary, "network.secondary", 2)?;
+    if primary_address == secondary_address {
+        return Err(ScenarioError::at("network.secondary", "both servers have the same address"));
+    }
+
+    let l = &s.lease;
+    let max_lease_time = whole_secs(duration(&l.max, "lease.max", Duration::from_secs(86_400))?,
+        "lease.max", 1, 86_400 * 365)?;
+    let default_lease_time = whole_secs(
+        duration(&l.default, "lease.default", Duration::from_secs(43_200))?,
+        "lease.default", 1, 86_400 * 365)?;
+    // dhcpd: a missing (or zero) min-lease-time is 300 s, but never above max-lease-time.
+    let min_lease_time = match &l.min {
+        None => 300.min(max_lease_time),
+        Some(_) => whole_secs(duration(&l.min, "lease.min", Duration(0))?, "lease.min", 0, 86_400 * 365)?,
+    };
+    let min_lease_time = if min_lease_time == 0 { 300.min(max_lease_time) } else { min_lease_time };
+    let ping_timer = match l.ping_timer.as_deref() {
+        None | Some("timeout") => PingTimer::Timeout,
+        Some("second-edge") => PingTimer::SecondEdge,
+        Some(o) => {
+            return Err(ScenarioError::at(
+                "lease.ping_timer",
+                format!("'{o}' is not a ping timer; use \"timeout\" or \"second-edge\""),
+            ))
+        }
+    };
+    let ping_timeout = duration(&l.ping_timeout, "lease.ping_timeout", Duration::from_secs(1))?;
+    if ping_timeout.0 > 60_000 {
+        return Err(ScenarioError::at("lease.ping_timeout", "at most 60s"));
+    }
+
+    let lan_latency = duration(&s.network.latency, "network.latency", Duration(1))?;
+    let link_latency = duration(&s.network.server_link_latency, "network.server_link_latency", lan_latency)?;
+    for (d, p) in [(lan_latency, "network.latency"), (link_latency, "network.server_link_latency")] {
+        if d.0 > 10_000 {
+            return Err(ScenarioError::at(p, "at most 10s"));
+        }
+    }
+
+    if s.clients.len() > MAX_CLIENTS {
+        return Err(ScenarioError::at("client", format!("at most {MAX_CLIENTS} clients")));
+    }
+    let mut clients = Vec::with_capacity(s.clients.len());
+    for (i, c) in s.clients.iter().enumerate() {
+        let path = format!("client[{i}]");
+        if c.name.trim().is_empty() {
+            return Err(ScenarioError::at(format!("{path}.name"), "a client needs a name"));
+        }
+        if clients.iter().any(|o: &ClientConfig| o.name == c.name) {
+            return Err(ScenarioError::at(format!("{path}.name"), format!("'{}' is used twice", c.name)));
+        }
+        let mac: Mac = c.mac.parse().map_err(|m: String| ScenarioError::at(format!("{path}.mac"), m))?;
+        if clients.iter().any(|o: &ClientConfig| o.mac == mac) {
+            return Err(ScenarioError::at(format!("{path}.mac"), format!("{mac} is used twice")));
+        }
+        let client_id = match &c.client_id {
+            None => None,
+            Some(t) => Some(parse_hex_bytes(t).ok_or_else(|| {
+                ScenarioError::at(format!("{path}.client_id"), "write the identifier as hex bytes, e.g. 01:02:00:00:00:00:01")
+            })?),
+        };
+        let profile = match c.profile.as_deref() {
+            None | Some("keeps-lease") => ClientProfile::KeepsLease,
+            Some("releases-on-shutdown") => ClientProfile::ReleasesOnShutdown,
+            Some(o) => {
+                return Err(ScenarioError::at(
+                    format!("{path}.profile"),
+                    format!("'{o}' is not a profile; use \"keeps-lease\" or \"releases-on-shutdown\""),
+                ))
+            }
+        };
+        let timing = match c.timing.as_deref() {
+            None | Some("rfc2131") => ClientTiming::Rfc2131,
+            Some("dhclient") => ClientTiming::Dhclient,
+            Some(o) => {
+                return Err(ScenarioError::at(
+                    format!("{path}.timing"),
+                    format!("'{o}' is not a timing; use \"rfc2131\" or \"dhclient\""),
+                ))
+            }
+        };
+        clients.push(ClientConfig { name: c.name.clone(), mac, client_id, profile, timing });
+    }
+
+    let mut events = Vec::with_capacity(s.events.len());
+    for (i, e) in s.events.iter().enumerate() {
+        let path = format!("event[{i}]");
+        let at = instant(&e.at, &format!("{path}.at"))?;
+        if at.secs() > MAX_END_SECS {
+            return Err(ScenarioError::at(format!("{path}.at"), "events must fall within 30 days"));
+        }
+        let action = Action::parse(&e.action).map_err(|m| ScenarioError::at(format!("{path}.action"), m))?;
+        let name = e.client.as_deref().ok_or_else(|| {
+            ScenarioError::at(format!("{path}.client"), format!("action '{}' needs a client", e.action))
+        })?;
+        let client = clients.iter().position(|c| c.name == name).ok_or_else(|| {
+            ScenarioError::at(format!("{path}.client"), format!("no client is named '{name}'"))
+        })?;
+        events.push(ScriptEvent { at, client, action });
+    }
+    // Keep the order of the file among events at the same instant.
+    events.sort_by_key(|e| e.at);
+
+    let last_event = events.last().map(|e| e.at).unwrap_or(Time::ZERO);
+    let end = match &s.end {
+        Some(spec) => instant(spec, "end")?,
+        None => last_event.plus(Duration::from_secs(300)),
+    };
+    if end.secs() > MAX_END_SECS {
+        return Err(ScenarioError::at("end", "a run may last at most 30 days"));
+    }
+
+    Ok(Config {
+        title: s.title.clone(),
+        description: s.description.clone(),
+        start_label: s.start.clone(),
+        seed: s.seed,
+        end,
+        mclt,
+        split,
+        hba: Hba::from_split(split),
+        max_response_delay,
+        max_unacked_updates,
+        load_balance_max_seconds,
+        subnet,
+        pool,
+        primary_address,
+        secondary_address,
+        default_lease_time,
+        min_lease_time,
+        max_lease_time,
+        ping_check: l.ping_check.unwrap_or(true),
+        ping_timer,
+        ping_timeout,
+        lan_latency,
+        link_latency,
+        clients,
+        events,
+    })
+}
+
+/// A built-in scenario: its short name and its TOML text.
+#[derive(Clone, Copy, Debug)]
+pub struct Builtin {
+    /// Short name, as `dhcpfo run NAME` takes it.
+    pub name: &'static str,
+    /// The TOML source.
+    pub toml: &'static str,
+}
+
+/// The built-in library, the default scenario first.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin { name: "dhcprelease", toml: include_str!("../scenarios/dhcprelease.toml") },
+    Builtin { name: "isc-release", toml: include_str!("../scenarios/isc-release.toml") },
+    Builtin { name: "isc-expiry", toml: include_str!("../scenarios/isc-expiry.toml") },
+    Builtin { name: "isc-first-lease", toml: include_str!("../scenarios/isc-first-lease.toml") },
+];
+
+/// The default scenario's name.
+pub const DEFAULT_SCENARIO: &str = "dhcprelease";
+
+/// The built-in scenario called `name`, parsed.
+pub fn builtin(name: &str) -> Option<Scenario> {
+    BUILTINS.iter().find(|b| b.name == name).and_then(|b| Scenario::from_toml(b.toml).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parses_and_validates() {
+        for b in BUILTINS {
+            let s = Scenario::from_toml(b.toml).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            s.validate().unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            let back = Scenario::from_toml(&s.to_toml()).expect("TOML round trip");
+            assert_eq!(back, s, "{}", b.name);
+            assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{}", b.name);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let base = builtin(DEFAULT_SCENARIO).unwrap();
+        let mut s = base.clone();
+        s.events[1].at = TimeSpec::Text("00:61:00".into());
+        assert_eq!(s.validate().unwrap_err().location, "event[1].at");
+        let mut s = base.clone();
+        s.clients[0].mac = "nonsense".into();
+        assert_eq!(s.validate().unwrap_err().location, "client[0].mac");
+        let mut s = base.clone();
+        s.events[0].client = Some("nobody".into());
+        let e = s.validate().unwrap_err();
+        assert!(e.message.contains("nobody"), "{e}");
+        let e = Scenario::from_toml("title = \"x\"\n[pool]\nsubnet = 5\n").unwrap_err();
+        assert!(e.location.starts_with("line"), "{e:?}");
+        let e = Scenario::from_toml("title = \"x\"\nbogus = 1\n[pool]\nsubnet=\"a\"\nrange=[\"a\",\"b\"]\n")
+            .unwrap_err();
+        assert!(e.message.contains("bogus"), "{e:?}");
+    }
+
+    #[test]
+    fn dhcpd_lease_time_defaults() {
+        let mut s = builtin(DEFAULT_SCENARIO).unwrap();
+        s.lease = LeaseSection::default();
+        let c = s.validate().unwrap();
+        assert_eq!((c.default_lease_time, c.max_lease_time, c.min_lease_time), (43_200, 86_400, 300));
+        s.lease.max = Some(DurationSpec::Seconds(120));
+        assert_eq!(s.validate().unwrap().min_lease_time, 120);
+    }
+}

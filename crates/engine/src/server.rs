@@ -1,0 +1,686 @@
+//! One ISC-style DHCP failover server: allocation, replies, and binding updates.
+//!
+//! Follows the reference notes: address choice and the two-minute offer hold
+//! (§8.1, §8.2), the ping check before an OFFER (§8.3), lease-time choice and
+//! the MCLT cap (§5.1, §8.5), DHCPREQUEST handling (§8.7), DHCPRELEASE (§2),
+//! load balancing of DISCOVER (§6.5), BNDUPD/BNDACK processing with the
+//! strict NORMAL check and dueling updates (§1.4), ack batching (§4.6), MAC
+//! affinity (§2.5), and expiry driven by the primary (§1.3 L5).
+//!
+//! Input: a DHCP or failover message, or one of the server's timers, with the
+//! world's [`Ctx`]. Output: effects, packets and timers pushed on the context.
+//!
+//! Not modelled yet: failover states other than NORMAL, the connection and
+//! its keep-alives, pool rebalancing (POOLREQ, the balance timer), ABANDONED
+//! leases (DECLINE, ping answers), DHCPINFORM, BOOTP, `dhcp-cache-threshold`
+//! options other than the 25 % default.
+
+use std::collections::VecDeque;
+use std::net::Ipv4Addr;
+
+use crate::addr::Mac;
+use crate::balance::bucket;
+use crate::failover::{self, FailoverState};
+use crate::lease::{BindingState, Lease};
+use crate::packet::{
+    BindingAck, BindingUpdate, Body, DhcpMessage, DhcpType, Destination, FailoverMessage, Node,
+    Role,
+};
+use crate::scenario::{Config, PingTimer};
+use crate::sim::{Ctx, Event, ServerTimer};
+use crate::time::Duration;
+use crate::trace::{AckFlushReason, Effect, Why};
+
+/// How long an OFFER holds an address (dhcpd: `ends` = now + 120 s).
+const OFFER_HOLD_SECS: u64 = 120;
+/// dhcpd flushes queued BNDACKs this long after the last one was queued.
+const ACK_BATCH_DELAY: Duration = Duration::from_secs(2);
+/// `max-lease-ownership` default, percent.
+const MAX_LEASE_OWNERSHIP: u64 = 10;
+
+/// One failover server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    /// Primary or secondary.
+    pub role: Role,
+    /// Its address: listen address and server identifier.
+    pub address: Ipv4Addr,
+    /// Failover state.
+    pub state: FailoverState,
+    /// Every lease of the pool, in address order.
+    pub leases: Vec<Lease>,
+    update_queue: VecDeque<usize>,
+    outstanding: u32,
+    ack_queue: Vec<(u32, Ipv4Addr, Option<(u8, String)>)>,
+    ack_generation: u32,
+    next_xid: u32,
+    next_rank: u64,
+}
+
+/// How a DISCOVER fared in load balancing.
+enum Balance {
+    Mine(Why),
+    Peer(Why),
+}
+
+impl Server {
+    /// A server in NORMAL whose pool is split as ISC's first balancing run leaves it:
+    /// the lower half BACKUP, the upper half FREE, on both servers.
+    pub fn new_balanced(role: Role, cfg: &Config) -> Server {
+        let n = cfg.pool.len();
+        // One balancing run of never-used leases gives away exactly trunc((f - b) / 2).
+        let backups = n / 2;
+        let leases = cfg
+            .pool
+            .iter()
+            .enumerate()
+            .map(|(i, &address)| {
+                let state = if i < backups { BindingState::Backup } else { BindingState::Free };
+                let mut lease = Lease::virgin(address, state);
+                // Equal `ends` ties go to the most recently queued lease. The primary's
+                // range was queued highest address first, so its lowest FREE address
+                // leads; the secondary received the BACKUP updates in ascending order,
+                // so its highest BACKUP address leads.
+                lease.queue_rank = match (role, state) {
+                    (Role::Secondary, BindingState::Backup) => i as u64 + 1,
+                    _ => (n - i) as u64,
+                };
+                lease
+            })
+            .collect();
+        Server {
+            role,
+            address: match role {
+                Role::Primary => cfg.primary_address,
+                Role::Secondary => cfg.secondary_address,
+            },
+            state: FailoverState::Normal,
+            leases,
+            update_queue: VecDeque::new(),
+            outstanding: 0,
+            ack_queue: Vec::new(),
+            ack_generation: 0,
+            next_xid: 0,
+            next_rank: n as u64 + 1,
+        }
+    }
+
+    /// The lease of `address`, if it is in the pool.
+    pub fn lease(&self, address: Ipv4Addr) -> Option<&Lease> {
+        self.index_of(address).map(|i| &self.leases[i])
+    }
+
+    /// How many leases are in `state`.
+    pub fn count(&self, state: BindingState) -> usize {
+        self.leases.iter().filter(|l| l.binding == state).count()
+    }
+
+    /// BNDUPDs sent and not yet acknowledged.
+    pub fn outstanding_updates(&self) -> u32 {
+        self.outstanding
+    }
+
+    /// BNDACKs waiting in the ack queue.
+    pub fn queued_acks(&self) -> usize {
+        self.ack_queue.len()
+    }
+
+    fn index_of(&self, address: Ipv4Addr) -> Option<usize> {
+        let first = u32::from(self.leases.first()?.address);
+        let offset = u32::from(address).checked_sub(first)? as usize;
+        (offset < self.leases.len()).then_some(offset)
+    }
+
+    fn node(&self) -> Node {
+        self.role.node()
+    }
+
+    // ----- DHCP -----
+
+    /// A DHCP message from client `client` arrived.
+    pub(crate) fn on_dhcp(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        match msg.message_type {
+            DhcpType::Discover => self.discover(msg, client, ctx),
+            DhcpType::Request => self.request(msg, client, ctx),
+            DhcpType::Release => self.release(msg, ctx),
+            _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
+        }
+    }
+
+    fn load_balance(&self, msg: &DhcpMessage, ctx: &Ctx) -> Balance {
+        let cfg = ctx.cfg;
+        // dhcpd 4.4: a limit of 0 turns load balancing off.
+        if cfg.load_balance_max_seconds == 0 {
+            return Balance::Mine(Why::BalancingOff);
+        }
+        // A client that has waited longer than the limit is answered by both (RFC 3074 §4).
+        if u64::from(msg.secs) > cfg.load_balance_max_seconds {
+            return Balance::Mine(Why::SecsOverride { secs: msg.secs, max: cfg.load_balance_max_seconds });
+        }
+        let by_client_id = msg.client_id.is_some();
+        let key: &[u8] = msg.client_id.as_deref().unwrap_or(&msg.chaddr.0);
+        let b = bucket(key);
+        let primary = cfg.hba.primary_serves(b);
+        let mine = primary == (self.role == Role::Primary);
+        let split = cfg.split;
+        if mine {
+            return Balance::Mine(Why::BalancedHere { bucket: b, split, by_client_id });
+        }
+        // The peer's bucket, but the peer owns no free leases: answer anyway.
+        if self.count(self.role.peer().own_free_state()) == 0 {
+            return Balance::Mine(Why::PeerPoolEmpty { bucket: b });
+        }
+        Balance::Peer(Why::BalancedToPeer { bucket: b, split, by_client_id })
+    }
+
+    fn same_client(lease: &Lease, msg: &DhcpMessage) -> bool {
+        match (&lease.uid, &msg.client_id) {
+            (Some(a), Some(b)) => a == b,
+            _ => lease.hardware == Some(msg.chaddr),
+        }
+    }
+
+    fn discover(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        match self.load_balance(msg, ctx) {
+            Balance::Peer(why) => return ctx.effect(Effect::Note { why }),
+            Balance::Mine(why) => ctx.effect(Effect::Note { why }),
+        }
+        let own = self.role.own_free_state();
+        let now = ctx.now.secs();
+        // The client's existing binding first (reference §8.1).
+        let existing = self
+            .leases
+            .iter()
+            .position(|l| Self::same_client(l, msg) && l.binding == BindingState::Active)
+            .or_else(|| {
+                self.leases
+                    .iter()
+                    .position(|l| Self::same_client(l, msg) && l.binding == own && l.ends > now)
+            });
+        let idx = match existing.or_else(|| self.pick_free(now)) {
+            Some(i) => i,
+            None => {
+                let peer_has = self.count(self.role.peer().own_free_state());
+                return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
+            }
+        };
+        if self.leases[idx].binding == BindingState::Active {
+            let address = self.leases[idx].address;
+            ctx.effect(Effect::Note { why: Why::OfferExisting { address } });
+            return self.offer(idx, msg, client, false, ctx);
+        }
+        self.hold_for_offer(idx, msg, now);
+        if !ctx.cfg.ping_check {
+            return self.offer(idx, msg, client, false, ctx);
+        }
+        let wait = match ctx.cfg.ping_timer {
+            PingTimer::Timeout => ctx.cfg.ping_timeout,
+            // The old timer fired on the next whole-second edge: never zero, at most 1 s.
+            PingTimer::SecondEdge => Duration(1000 - ctx.now.millis() % 1000),
+        };
+        let address = self.leases[idx].address;
+        let why = Why::PingFirst { address, wait, timer: ctx.cfg.ping_timer };
+        ctx.effect(Effect::Note { why });
+        let timer = ServerTimer::PingDone { lease: idx, client, discover: Box::new(msg.clone()) };
+        ctx.timer(ctx.now.plus(wait), Event::Server { role: self.role, timer });
+    }
+
+    /// The head of this server's free list: oldest `ends`, ties to the latest queued.
+    fn pick_free(&self, now: u64) -> Option<usize> {
+        let own = self.role.own_free_state();
+        let best = self
+            .leases
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.binding == own)
+            .min_by_key(|(_, l)| (l.ends, std::cmp::Reverse(l.queue_rank)))?;
+        // A head still held for an earlier offer means the pool counts as empty.
+        (best.1.ends <= now).then_some(best.0)
+    }
+
+    fn hold_for_offer(&mut self, idx: usize, msg: &DhcpMessage, now: u64) {
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        lease.ends = lease.ends.max(now + OFFER_HOLD_SECS);
+        lease.hardware = Some(msg.chaddr);
+        lease.uid = msg.client_id.clone();
+        lease.queue_rank = rank;
+    }
+
+    fn bump_rank(&mut self) -> u64 {
+        self.next_rank += 1;
+        self.next_rank
+    }
+
+    fn desired_lease_time(cfg: &Config) -> u64 {
+        // default → capped at max → raised to min (reference §8.5).
+        cfg.default_lease_time.min(cfg.max_lease_time).max(cfg.min_lease_time)
+    }
+
+    fn offer(&mut self, idx: usize, msg: &DhcpMessage, client: u16, pinged: bool, ctx: &mut Ctx) {
+        let now = ctx.now.secs();
+        let lease = &self.leases[idx];
+        let desired = Self::desired_lease_time(ctx.cfg);
+        let (granted, rule) = failover::granted_lease_time(desired, ctx.cfg.mclt, lease.tsfp, now);
+        let mut reply = DhcpMessage::reply(DhcpType::Offer, msg, self.address);
+        reply.yiaddr = lease.address;
+        reply.lease_time = Some(u32::try_from(granted).unwrap_or(u32::MAX));
+        let why = Why::Offer { address: lease.address, rule, reused: pinged };
+        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+    }
+
+    /// The ping check found nobody at the address: offer it.
+    fn ping_done(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        let lease = &self.leases[idx];
+        let still_ours = lease.binding == self.role.own_free_state() && Self::same_client(lease, msg);
+        if !still_ours {
+            let peer_has = self.count(self.role.peer().own_free_state());
+            return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
+        }
+        self.offer(idx, msg, client, true, ctx);
+    }
+
+    fn request(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        let address = if msg.ciaddr.is_unspecified() { msg.requested_address } else { Some(msg.ciaddr) };
+        let Some(address) = address else {
+            let why = Why::UnknownAddress { address: Ipv4Addr::UNSPECIFIED };
+            return ctx.effect(Effect::Note { why });
+        };
+        let Some(idx) = self.index_of(address) else {
+            return ctx.effect(Effect::Note { why: Why::UnknownAddress { address } });
+        };
+        let lease = &self.leases[idx];
+        let same = Self::same_client(lease, msg);
+        let own = self.role.own_free_state();
+        use BindingState::*;
+        match lease.binding {
+            Active if same => self.ack(idx, msg, client, ctx),
+            Active | Abandoned => self.nak(address, msg, client, ctx),
+            s if s == own => self.ack(idx, msg, client, ctx),
+            Free | Backup => {
+                ctx.effect(Effect::Note { why: Why::OwnedByPeer { address, state: lease.binding } })
+            }
+            Expired | Released | Reset => {
+                // Only the client the peer still believes bound, or a lease the peer
+                // never heard about, may be handed out while the peer has not agreed.
+                if (lease.rewind == Active && same) || lease.rewind == own {
+                    self.ack(idx, msg, client, ctx)
+                } else {
+                    let why = Why::InTransition { address, state: lease.binding };
+                    ctx.effect(Effect::Note { why })
+                }
+            }
+        }
+    }
+
+    fn nak(&mut self, address: Ipv4Addr, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        let reply = DhcpMessage::reply(DhcpType::Nak, msg, self.address);
+        let why = Why::NakOtherClient { address };
+        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+    }
+
+    fn ack(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        let now = ctx.now.secs();
+        let cfg = ctx.cfg;
+        let lease = &self.leases[idx];
+        let renewal = lease.binding == BindingState::Active;
+        let length = lease.ends.saturating_sub(lease.starts);
+        // dhcp-cache-threshold: within the first 25 % the unchanged lease is returned.
+        if renewal && lease.ends > now && now.saturating_sub(lease.starts) * 4 < length {
+            let remaining = lease.ends - now;
+            let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
+            reply.yiaddr = lease.address;
+            reply.lease_time = Some(u32::try_from(remaining).unwrap_or(u32::MAX));
+            let why = Why::CacheThreshold { remaining };
+            return ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+        }
+        let desired = Self::desired_lease_time(cfg);
+        let (granted, rule) = failover::granted_lease_time(desired, cfg.mclt, lease.tsfp, now);
+        let tstp = failover::potential_expiration(now, desired, granted);
+
+        let lease = &mut self.leases[idx];
+        let from = lease.binding;
+        lease.binding = BindingState::Active;
+        lease.next = BindingState::Expired;
+        lease.rewind = BindingState::Active;
+        lease.starts = now;
+        lease.ends = now + granted;
+        lease.tstp = tstp;
+        lease.tsfp = lease.tsfp.min(tstp);
+        lease.atsfp = 0;
+        lease.cltt = now;
+        lease.hardware = Some(msg.chaddr);
+        lease.uid = msg.client_id.clone();
+        let address = lease.address;
+        let ends = lease.ends;
+        let why = Why::Ack { address, rule, tstp, renewal };
+        ctx.effect(Effect::Lease { server: self.role, address, from, to: BindingState::Active, why: why.clone() });
+
+        // dhcpd sends the BNDUPD before the DHCPACK leaves.
+        self.queue_update(idx);
+        self.send_updates(ctx);
+        let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
+        reply.yiaddr = address;
+        reply.lease_time = Some(u32::try_from(granted).unwrap_or(u32::MAX));
+        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+        self.arm_lease_end(idx, ends, ctx);
+    }
+
+    fn arm_lease_end(&self, idx: usize, ends: u64, ctx: &mut Ctx) {
+        let timer = ServerTimer::LeaseEnd { lease: idx, ends };
+        ctx.timer(crate::time::Time::from_secs(ends), Event::Server { role: self.role, timer });
+    }
+
+    fn release(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
+        let now = ctx.now.secs();
+        let Some(idx) = self.index_of(msg.ciaddr) else {
+            let why = Why::ReleaseIgnored { reason: "the address is not in this server's pool" };
+            return ctx.effect(Effect::Note { why });
+        };
+        let lease = &self.leases[idx];
+        let reason = if lease.hardware != Some(msg.chaddr) {
+            Some("the hardware address does not match the lease's (dhcpd logs \"not found\")")
+        } else if lease.binding != BindingState::Active {
+            Some("the lease is not active")
+        } else if lease.ends <= now {
+            Some("the lease has already ended")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return ctx.effect(Effect::Note { why: Why::ReleaseIgnored { reason } });
+        }
+        let lease = &mut self.leases[idx];
+        lease.binding = BindingState::Released;
+        lease.next = BindingState::Free;
+        lease.rewind = BindingState::Released;
+        lease.ends = now;
+        lease.tstp = now;
+        lease.atsfp = 0;
+        let address = lease.address;
+        let why = Why::Released;
+        ctx.effect(Effect::Lease { server: self.role, address, from: BindingState::Active, to: BindingState::Released, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
+    }
+
+    // ----- failover -----
+
+    /// A failover message from the peer arrived.
+    pub(crate) fn on_failover(&mut self, msg: &FailoverMessage, ctx: &mut Ctx) {
+        match msg {
+            FailoverMessage::BndUpd(u) => self.bind_update(u, ctx),
+            FailoverMessage::BndAck(a) => self.bind_ack(a, ctx),
+        }
+    }
+
+    fn bind_update(&mut self, u: &BindingUpdate, ctx: &mut Ctx) {
+        let now = ctx.now.secs();
+        let Some(idx) = self.index_of(u.address) else {
+            let text = format!("{}: not in a pool of this relationship", u.address);
+            return self.reject(u, failover::REJECT_ILLEGAL_ADDRESS, text, ctx);
+        };
+        let lease = &self.leases[idx];
+        if lease.pending_xid.is_some() {
+            if !failover::incoming_wins(self.role, lease, u.status, u.cltt) {
+                let text = "incoming update is less critical than outgoing update".to_string();
+                return self.reject(u, failover::REJECT_LESS_CRITICAL, text, ctx);
+            }
+            self.leases[idx].pending_xid = None;
+        }
+        let needs_identity = matches!(u.status, BindingState::Active | BindingState::Expired | BindingState::Released);
+        if needs_identity && u.hardware.is_none() {
+            let text = format!("{}: no client hardware address", u.address);
+            return self.reject(u, failover::REJECT_MISSING_BINDING_INFO, text, ctx);
+        }
+        let lease = &self.leases[idx];
+        if let Err(text) = failover::check_transition_normal(self.role, lease, u.status, u.potential_expiration, now) {
+            return self.reject(u, failover::REJECT_FATAL_CONFLICT, text, ctx);
+        }
+
+        // A receiver never keeps EXPIRED, RELEASED or RESET: it installs FREE at once.
+        let installed = if u.status.is_transitional() { BindingState::Free } else { u.status };
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        let from = lease.binding;
+        lease.binding = installed;
+        lease.next = if installed == BindingState::Active { BindingState::Expired } else { installed };
+        lease.rewind = installed;
+        lease.starts = u.start_time_of_state;
+        lease.ends = u.lease_expiration;
+        lease.tsfp = u.potential_expiration;
+        lease.atsfp = u.potential_expiration;
+        if u.status == BindingState::Abandoned {
+            lease.hardware = None;
+            lease.uid = None;
+        } else {
+            if u.hardware.is_some() {
+                lease.hardware = u.hardware;
+            }
+            if u.client_id.is_some() || !matches!(u.status, BindingState::Free | BindingState::Backup | BindingState::Reset) {
+                lease.uid = u.client_id.clone();
+            }
+        }
+        if matches!(installed, BindingState::Free | BindingState::Backup) {
+            lease.queue_rank = rank;
+        }
+        let (address, ends) = (lease.address, lease.ends);
+        let why = Why::UpdateAccepted { status: u.status, installed };
+        ctx.effect(Effect::Lease { server: self.role, address, from, to: installed, why });
+        if installed == BindingState::Active {
+            self.arm_lease_end(idx, ends, ctx);
+        }
+        self.queue_ack(u.xid, u.address, None, ctx);
+        if self.role == Role::Primary && u.status.is_transitional() {
+            self.try_affinity(idx, ctx);
+        }
+    }
+
+    fn reject(&mut self, u: &BindingUpdate, reason: u8, text: String, ctx: &mut Ctx) {
+        ctx.effect(Effect::Note { why: Why::UpdateRejected { reason, text: text.clone() } });
+        self.queue_ack(u.xid, u.address, Some((reason, text)), ctx);
+    }
+
+    fn queue_ack(&mut self, xid: u32, address: Ipv4Addr, reject: Option<(u8, String)>, ctx: &mut Ctx) {
+        self.ack_queue.push((xid, address, reject));
+        let half_window = (ctx.cfg.max_unacked_updates / 2).max(1) as usize;
+        if self.ack_queue.len() >= half_window {
+            return self.flush_acks(AckFlushReason::HalfWindow, ctx);
+        }
+        // Every queued ack restarts the 2-second flush timer.
+        self.ack_generation += 1;
+        let flush_at = ctx.now.plus(ACK_BATCH_DELAY);
+        let timer = ServerTimer::AckFlush { generation: self.ack_generation };
+        ctx.timer(flush_at, Event::Server { role: self.role, timer });
+        ctx.effect(Effect::Note { why: Why::AckQueued { pending: self.ack_queue.len(), flush_at } });
+    }
+
+    fn flush_acks(&mut self, because: AckFlushReason, ctx: &mut Ctx) {
+        if self.ack_queue.is_empty() {
+            return;
+        }
+        self.ack_generation += 1;
+        let count = self.ack_queue.len();
+        let why = Why::AckFlush { count, because };
+        let time = ctx.now.secs();
+        for (xid, address, reject) in std::mem::take(&mut self.ack_queue) {
+            let (reject_reason, message) = match reject {
+                Some((r, t)) => (Some(r), Some(t)),
+                None => (None, None),
+            };
+            let ack = BindingAck { xid, time, address, reject_reason, message };
+            let body = Body::Failover(FailoverMessage::BndAck(ack));
+            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why.clone());
+        }
+    }
+
+    fn bind_ack(&mut self, a: &BindingAck, ctx: &mut Ctx) {
+        self.outstanding = self.outstanding.saturating_sub(1);
+        let idx = match self.index_of(a.address) {
+            Some(i) if self.leases[i].pending_xid == Some(a.xid) => i,
+            _ => {
+                ctx.effect(Effect::Note { why: Why::StaleAck { xid: a.xid } });
+                return self.send_updates(ctx);
+            }
+        };
+        self.leases[idx].pending_xid = None;
+        if let Some(reason) = a.reject_reason {
+            let text = a.message.clone().unwrap_or_default();
+            ctx.effect(Effect::Note { why: Why::AckRejected { reason, text } });
+            return self.send_updates(ctx);
+        }
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        // ISC takes its own tstp as what the peer acknowledged (reference §4.9).
+        lease.tsfp = lease.tstp;
+        lease.atsfp = lease.tstp;
+        let address = lease.address;
+        let was = lease.binding;
+        if was.is_transitional() {
+            lease.binding = BindingState::Free;
+            lease.next = BindingState::Free;
+            lease.rewind = BindingState::Free;
+            lease.tstp = lease.ends;
+            lease.queue_rank = rank;
+            let why = Why::AckedToFree { was };
+            ctx.effect(Effect::Lease { server: self.role, address, from: was, to: BindingState::Free, why });
+            if self.role == Role::Primary {
+                self.try_affinity(idx, ctx);
+            }
+        } else {
+            let why = Why::AckedTsfp { tsfp: lease.tsfp };
+            ctx.effect(Effect::Lease { server: self.role, address, from: was, to: was, why });
+        }
+        self.send_updates(ctx);
+    }
+
+    /// MAC affinity (reference §2.5): a freed lease whose last client hashes to the
+    /// secondary goes to the secondary's pool, unless the secondary already holds
+    /// more than its share.
+    fn try_affinity(&mut self, idx: usize, ctx: &mut Ctx) {
+        let lease = &self.leases[idx];
+        if lease.binding != BindingState::Free {
+            return;
+        }
+        let Some(key) = lease.hash_key() else { return };
+        let b = bucket(&key);
+        if ctx.cfg.hba.primary_serves(b) {
+            return;
+        }
+        let free = self.count(BindingState::Free) as i64;
+        let backup = self.count(BindingState::Backup) as i64;
+        let hold = (((free + backup) as u64 * MAX_LEASE_OWNERSHIP + 50) / 100) as i64;
+        // secondary_not_hoarding: leases-to-send must stay above -hold.
+        if (free - backup) / 2 <= -hold {
+            return;
+        }
+        let now = ctx.now.secs();
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        lease.binding = BindingState::Backup;
+        lease.next = BindingState::Backup;
+        lease.rewind = BindingState::Backup;
+        lease.tstp = now;
+        lease.starts = now;
+        lease.atsfp = 0;
+        lease.queue_rank = rank;
+        let address = lease.address;
+        let why = Why::Affinity { bucket: b, split: ctx.cfg.split };
+        ctx.effect(Effect::Lease { server: self.role, address, from: BindingState::Free, to: BindingState::Backup, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
+    }
+
+    fn queue_update(&mut self, idx: usize) {
+        if !self.update_queue.contains(&idx) {
+            self.update_queue.push_back(idx);
+        }
+    }
+
+    /// Sends queued BNDUPDs while the peer's window has room, acks first.
+    fn send_updates(&mut self, ctx: &mut Ctx) {
+        let window = ctx.cfg.max_unacked_updates;
+        while let Some(&idx) = self.update_queue.front() {
+            if self.outstanding >= window {
+                let why = Why::WindowFull { outstanding: self.outstanding, window };
+                ctx.effect(Effect::Note { why });
+                return;
+            }
+            self.update_queue.pop_front();
+            self.flush_acks(AckFlushReason::BeforeOwnMessage, ctx);
+            self.next_xid = self.next_xid.wrapping_add(1).max(1);
+            let xid = self.next_xid;
+            let time = ctx.now.secs();
+            let lease = &mut self.leases[idx];
+            lease.pending_xid = Some(xid);
+            lease.desired = lease.binding;
+            lease.rewind = lease.binding;
+            let update = BindingUpdate {
+                xid,
+                time,
+                address: lease.address,
+                status: lease.binding,
+                client_id: lease.uid.clone(),
+                hardware: lease.hardware,
+                lease_expiration: lease.ends,
+                potential_expiration: lease.tstp,
+                start_time_of_state: lease.starts,
+                cltt: lease.cltt,
+            };
+            let why = Why::SendUpdate { status: update.status, potential_expiration: update.potential_expiration };
+            let body = Body::Failover(FailoverMessage::BndUpd(update));
+            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why);
+            self.outstanding += 1;
+        }
+    }
+
+    // ----- timers -----
+
+    /// One of this server's timers fired; false when it was stale and did nothing.
+    pub(crate) fn on_timer(&mut self, timer: &ServerTimer, ctx: &mut Ctx) -> bool {
+        match timer {
+            ServerTimer::PingDone { lease, client, discover } => {
+                self.ping_done(*lease, discover, *client, ctx);
+                true
+            }
+            ServerTimer::AckFlush { generation } => {
+                if *generation != self.ack_generation || self.ack_queue.is_empty() {
+                    return false;
+                }
+                self.flush_acks(AckFlushReason::Timer, ctx);
+                true
+            }
+            ServerTimer::LeaseEnd { lease, ends } => {
+                let l = &self.leases[*lease];
+                if l.binding != BindingState::Active || l.ends != *ends {
+                    return false;
+                }
+                match self.role {
+                    Role::Primary => self.expire(*lease, ctx),
+                    Role::Secondary => ctx.effect(Effect::Note { why: Why::SecondaryWaitsForPrimary }),
+                }
+                true
+            }
+        }
+    }
+
+    fn expire(&mut self, idx: usize, ctx: &mut Ctx) {
+        let lease = &mut self.leases[idx];
+        lease.binding = BindingState::Expired;
+        lease.next = BindingState::Free;
+        lease.rewind = BindingState::Expired;
+        lease.atsfp = 0;
+        let (address, ends) = (lease.address, lease.ends);
+        let why = Why::ExpireAtEnd { ends };
+        ctx.effect(Effect::Lease { server: self.role, address, from: BindingState::Active, to: BindingState::Expired, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
+    }
+
+    /// The client hashes: which server load balancing would pick for `chaddr`/`client_id`.
+    pub fn balanced_role(cfg: &Config, chaddr: Mac, client_id: Option<&[u8]>) -> (u8, Role) {
+        let key: &[u8] = client_id.unwrap_or(&chaddr.0);
+        let b = bucket(key);
+        (b, if cfg.hba.primary_serves(b) { Role::Primary } else { Role::Secondary })
+    }
+}

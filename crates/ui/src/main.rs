@@ -1,0 +1,5 @@
+//! Entry point of the playground page.
+
+fn main() {
+    yew::Renderer::<dhcpfo_ui::App>::new().render();
+}
