@@ -22,6 +22,8 @@ pub mod addr;
 pub mod balance;
 pub mod client;
 pub mod failover;
+pub mod fingerprint;
+pub mod invariant;
 pub mod lease;
 pub mod packet;
 pub mod rng;

@@ -116,6 +116,12 @@ impl LeaseView {
 impl Snapshot {
     /// The picture of `world` now.
     pub fn of(world: &World) -> Snapshot {
+        Snapshot::at(world, world.now())
+    }
+
+    /// The picture of `world` labelled with instant `time` (no event between the
+    /// world's last step and `time`).
+    pub fn at(world: &World, time: Time) -> Snapshot {
         let server = |role: Role| {
             let s = world.server(role);
             ServerView {
@@ -140,7 +146,7 @@ impl Snapshot {
             })
             .collect();
         Snapshot {
-            time: world.now().clock(),
+            time: time.clock(),
             servers: Servers { primary: server(Role::Primary), secondary: server(Role::Secondary) },
             clients,
         }

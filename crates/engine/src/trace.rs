@@ -469,8 +469,9 @@ impl Why {
                 was.name().to_uppercase()
             ),
             Why::AckedTsfp { tsfp } => format!(
-                "the peer acknowledged; tsfp becomes {} (the tstp sent), which lets the next \
-                 renewal be longer than the MCLT",
+                "the peer acknowledged the update; tsfp becomes {}, the potential expiration \
+                 the peer now knows, which bounds how long later leases may run \
+                 (tsfp + MCLT)",
                 at(*tsfp)
             ),
             Why::AckRejected { reason, text } => format!(
@@ -562,7 +563,9 @@ impl Step {
         let mut out: Vec<String> = Vec::with_capacity(self.effects.len());
         for e in &self.effects {
             let mut s = e.why().sentence(&actor);
-            if let Some(first) = s.get(..1) {
+            if s.starts_with(actor.as_str()) {
+                // A sentence that opens with a name keeps the name's spelling.
+            } else if let Some(first) = s.get(..1) {
                 let upper = first.to_uppercase();
                 s.replace_range(..1, &upper);
             }
