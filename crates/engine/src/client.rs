@@ -14,7 +14,7 @@ use std::net::Ipv4Addr;
 
 use serde::Serialize;
 
-use crate::packet::{Body, DhcpMessage, DhcpType, Destination, Node, Role};
+use crate::packet::{Body, Destination, DhcpMessage, DhcpType, Node, Role};
 use crate::scenario::{Action, ClientProfile, ClientTiming};
 use crate::sim::{ClientTimer, Ctx, Event};
 use crate::time::{Duration, Time};
@@ -62,7 +62,10 @@ impl ClientState {
 
     /// Whether the client has an address configured.
     pub fn has_address(self) -> bool {
-        matches!(self, ClientState::Bound | ClientState::Renewing | ClientState::Rebinding)
+        matches!(
+            self,
+            ClientState::Bound | ClientState::Renewing | ClientState::Rebinding
+        )
     }
 }
 
@@ -130,20 +133,26 @@ impl Client {
         match action {
             Action::Boot => {
                 if self.state != ClientState::Off {
-                    ctx.effect(Effect::Note { why: Why::AlreadyRunning { state: self.state } });
+                    ctx.effect(Effect::Note {
+                        why: Why::AlreadyRunning { state: self.state },
+                    });
                     return;
                 }
                 self.start_over(ctx, Why::Boot);
             }
             Action::Release => {
                 if !self.release(ctx) {
-                    ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+                    ctx.effect(Effect::Note {
+                        why: Why::NothingToRelease { state: self.state },
+                    });
                 }
             }
             Action::Shutdown => {
                 let releases = ctx.cfg.clients[usize::from(self.index)].profile
                     == ClientProfile::ReleasesOnShutdown;
-                ctx.effect(Effect::Note { why: Why::Shutdown { releases } });
+                ctx.effect(Effect::Note {
+                    why: Why::Shutdown { releases },
+                });
                 if !(releases && self.release(ctx)) {
                     self.go_off(ctx, Why::Shutdown { releases });
                 }
@@ -183,8 +192,13 @@ impl Client {
 
     /// A DHCP message arrived for this client.
     pub(crate) fn on_packet(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
-        if msg.op != 2 || msg.xid != self.xid || msg.chaddr != ctx.cfg.clients[usize::from(self.index)].mac {
-            ctx.effect(Effect::Note { why: Why::IgnoreReply { state: self.state } });
+        if msg.op != 2
+            || msg.xid != self.xid
+            || msg.chaddr != ctx.cfg.clients[usize::from(self.index)].mac
+        {
+            ctx.effect(Effect::Note {
+                why: Why::IgnoreReply { state: self.state },
+            });
             return;
         }
         let role = msg.server_id.and_then(|id| role_of(ctx, id));
@@ -193,28 +207,49 @@ impl Client {
                 let lease_time = msg.lease_time.unwrap_or(0);
                 self.offer = Some((msg.yiaddr, role));
                 self.attempt = 1;
-                let why = Why::TakeOffer { server: role, address: msg.yiaddr, lease_time };
+                let why = Why::TakeOffer {
+                    server: role,
+                    address: msg.yiaddr,
+                    lease_time,
+                };
                 self.set_state(ctx, ClientState::Requesting, why.clone());
                 self.send_request(ctx, why);
             }
-            (DhcpType::Offer, _, _) => ctx.effect(Effect::Note { why: Why::IgnoreOffer }),
-            (DhcpType::Ack, ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding, Some(role)) => {
+            (DhcpType::Offer, _, _) => ctx.effect(Effect::Note {
+                why: Why::IgnoreOffer,
+            }),
+            (
+                DhcpType::Ack,
+                ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding,
+                Some(role),
+            ) => {
                 self.bind(msg, role, ctx);
             }
-            (DhcpType::Nak, ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding, _) => {
+            (
+                DhcpType::Nak,
+                ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding,
+                _,
+            ) => {
                 self.address = None;
                 self.server = None;
                 self.lease_ends = None;
                 self.start_over(ctx, Why::Nak);
             }
-            _ => ctx.effect(Effect::Note { why: Why::IgnoreReply { state: self.state } }),
+            _ => ctx.effect(Effect::Note {
+                why: Why::IgnoreReply { state: self.state },
+            }),
         }
     }
 
     fn set_state(&mut self, ctx: &mut Ctx, to: ClientState, why: Why) {
         let from = self.state;
         self.state = to;
-        ctx.effect(Effect::Client { client: self.index, from, to, why });
+        ctx.effect(Effect::Client {
+            client: self.index,
+            from,
+            to,
+            why,
+        });
     }
 
     fn start_over(&mut self, ctx: &mut Ctx, why: Why) {
@@ -258,7 +293,9 @@ impl Client {
     }
 
     fn send_request(&mut self, ctx: &mut Ctx, why: Why) {
-        let Some((address, role)) = self.offer else { return };
+        let Some((address, role)) = self.offer else {
+            return;
+        };
         let mut m = self.base_message(ctx, DhcpType::Request);
         m.requested_address = Some(address);
         m.server_id = Some(server_address(ctx, role));
@@ -290,16 +327,35 @@ impl Client {
         match self.state {
             ClientState::Selecting => {
                 let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
-                self.send_discover(ctx, Why::Retransmit { attempt: self.attempt, wait });
+                self.send_discover(
+                    ctx,
+                    Why::Retransmit {
+                        attempt: self.attempt,
+                        wait,
+                    },
+                );
             }
             ClientState::Requesting if self.attempt <= MAX_REQUEST_ATTEMPTS => {
                 let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
-                self.send_request(ctx, Why::Retransmit { attempt: self.attempt, wait });
+                self.send_request(
+                    ctx,
+                    Why::Retransmit {
+                        attempt: self.attempt,
+                        wait,
+                    },
+                );
             }
             ClientState::Requesting => self.start_over(ctx, Why::Nak),
             ClientState::Renewing | ClientState::Rebinding => {
                 let broadcast = self.state == ClientState::Rebinding;
-                self.send_renewal(ctx, broadcast, Why::Retransmit { attempt: self.attempt, wait: Duration(0) });
+                self.send_renewal(
+                    ctx,
+                    broadcast,
+                    Why::Retransmit {
+                        attempt: self.attempt,
+                        wait: Duration(0),
+                    },
+                );
             }
             _ => {}
         }
@@ -312,12 +368,19 @@ impl Client {
         let lease_ms = u64::from(lease_time) * 1000;
         // RFC 2131 §4.4.1 measures the lease from the moment the REQUEST went out;
         // dhclient measures from the moment it processes the ACK.
-        let base = if dhclient { ctx.now } else { self.request_sent_at };
+        let base = if dhclient {
+            ctx.now
+        } else {
+            self.request_sent_at
+        };
         let (t1, t2) = if dhclient {
             // dhclient: T1 = lease/2 + 1, then ((3·T1 + 3) / 4) + ((rand % T1) + 3) / 4.
             let t1 = u64::from(lease_time) / 2 + 1;
-            let spread = (3 * t1 + 3) / 4 + (ctx.rng.below(t1) + 3) / 4;
-            (Duration::from_secs(spread), Duration::from_secs(u64::from(lease_time) * 7 / 8))
+            let spread = (3 * t1).div_ceil(4) + ctx.rng.below(t1).div_ceil(4);
+            (
+                Duration::from_secs(spread),
+                Duration::from_secs(u64::from(lease_time) * 7 / 8),
+            )
         } else {
             (Duration(lease_ms / 2), Duration(lease_ms * 7 / 8))
         };
@@ -339,10 +402,31 @@ impl Client {
         self.set_state(ctx, ClientState::Bound, why);
         let g = self.lease_generation;
         let i = self.index;
-        ctx.timer(base.plus(t1), Event::Client { client: i, timer: ClientTimer::Renew, generation: g });
-        ctx.timer(base.plus(t2), Event::Client { client: i, timer: ClientTimer::Rebind, generation: g });
+        ctx.timer(
+            base.plus(t1),
+            Event::Client {
+                client: i,
+                timer: ClientTimer::Renew,
+                generation: g,
+            },
+        );
+        ctx.timer(
+            base.plus(t2),
+            Event::Client {
+                client: i,
+                timer: ClientTimer::Rebind,
+                generation: g,
+            },
+        );
         let ends = base.plus(Duration(lease_ms));
-        ctx.timer(ends, Event::Client { client: i, timer: ClientTimer::Expiry, generation: g });
+        ctx.timer(
+            ends,
+            Event::Client {
+                client: i,
+                timer: ClientTimer::Expiry,
+                generation: g,
+            },
+        );
     }
 
     fn renew(&mut self, ctx: &mut Ctx) {
@@ -372,7 +456,11 @@ impl Client {
         };
         ctx.send(self.node(), to, Body::Dhcp(m), why);
         // RFC 2131 §4.4.5: wait half the time left to T2 (or to the end), at least 60 s.
-        let until = if broadcast { self.lease_ends } else { self.t2_at };
+        let until = if broadcast {
+            self.lease_ends
+        } else {
+            self.t2_at
+        };
         if let Some(until) = until {
             let half = Duration(until.since(ctx.now).0 / 2);
             self.arm_retransmit(ctx, half.max(MIN_RENEW_RETRANSMIT));
@@ -381,7 +469,9 @@ impl Client {
 
     /// Sends DHCPRELEASE and goes off; false when there is no lease to release.
     fn release(&mut self, ctx: &mut Ctx) -> bool {
-        let (Some(address), Some(server)) = (self.address, self.server) else { return false };
+        let (Some(address), Some(server)) = (self.address, self.server) else {
+            return false;
+        };
         if !self.state.has_address() {
             return false;
         }
@@ -390,7 +480,12 @@ impl Client {
         m.ciaddr = address;
         m.server_id = Some(server_address(ctx, server));
         let why = Why::Release { server, address };
-        ctx.send(self.node(), Destination::Unicast(server.node()), Body::Dhcp(m), why.clone());
+        ctx.send(
+            self.node(),
+            Destination::Unicast(server.node()),
+            Body::Dhcp(m),
+            why.clone(),
+        );
         self.go_off(ctx, why);
         true
     }

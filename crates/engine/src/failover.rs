@@ -91,9 +91,23 @@ pub fn granted_lease_time(desired: u64, mclt: u64, tsfp: u64, now: u64) -> (u64,
     }
     // The lease may not outlive what the peer acknowledged by more than the MCLT.
     if now + desired > tsfp + mclt {
-        return (tsfp + mclt - now, LeaseTimeRule::CappedByTsfp { desired, mclt, tsfp });
+        return (
+            tsfp + mclt - now,
+            LeaseTimeRule::CappedByTsfp {
+                desired,
+                mclt,
+                tsfp,
+            },
+        );
     }
-    (desired, LeaseTimeRule::Desired { desired, mclt, tsfp })
+    (
+        desired,
+        LeaseTimeRule::Desired {
+            desired,
+            mclt,
+            tsfp,
+        },
+    )
 }
 
 /// `tstp` recorded on a DHCPACK: now + desired + half the granted time (reference §5.2).
@@ -131,7 +145,9 @@ pub fn check_transition_normal(
         // The secondary may not expire or free an active lease behind the primary's back.
         (Active, Role::Primary, _) => refuse(),
         (Active, Role::Secondary, Free | Backup) if potential_expiration > now => refuse(),
-        (Active, Role::Secondary, Expired) if local.ends.saturating_sub(EXPIRY_FUDGE_SECS) > now => {
+        (Active, Role::Secondary, Expired)
+            if local.ends.saturating_sub(EXPIRY_FUDGE_SECS) > now =>
+        {
             refuse()
         }
         (Active, Role::Secondary, _) => Ok(()),
@@ -179,7 +195,10 @@ mod tests {
         assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 45_000).0, 86_400);
         // The link died after the 1800 renewal: tsfp frozen at 131400.
         assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 88_200).0, 46_800);
-        assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 111_600).0, 23_400);
+        assert_eq!(
+            granted_lease_time(86_400, 3_600, 131_400, 111_600).0,
+            23_400
+        );
         assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 140_000).0, 3_600);
         // Lease at or below the MCLT is never capped.
         assert_eq!(granted_lease_time(3_600, 3_600, 0, 0).0, 3_600);
@@ -196,11 +215,22 @@ mod tests {
     #[test]
     fn strict_check_protects_active_leases_on_the_primary() {
         let active = lease(BindingState::Active, 100);
-        for s in [BindingState::Expired, BindingState::Free, BindingState::Backup, BindingState::Reset] {
-            assert!(check_transition_normal(Role::Primary, &active, s, 0, 50).is_err(), "{s:?}");
+        for s in [
+            BindingState::Expired,
+            BindingState::Free,
+            BindingState::Backup,
+            BindingState::Reset,
+        ] {
+            assert!(
+                check_transition_normal(Role::Primary, &active, s, 0, 50).is_err(),
+                "{s:?}"
+            );
         }
         for s in [BindingState::Released, BindingState::Abandoned] {
-            assert!(check_transition_normal(Role::Primary, &active, s, 0, 50).is_ok(), "{s:?}");
+            assert!(
+                check_transition_normal(Role::Primary, &active, s, 0, 50).is_ok(),
+                "{s:?}"
+            );
         }
     }
 
@@ -208,16 +238,31 @@ mod tests {
     fn strict_check_on_the_secondary() {
         let active = lease(BindingState::Active, 100);
         // EXPIRED is refused while the local end is more than 65 s away.
-        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 30).is_err());
-        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 40).is_ok());
+        assert!(
+            check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 30)
+                .is_err()
+        );
+        assert!(
+            check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 40).is_ok()
+        );
         // FREE is refused while the potential expiration is in the future.
-        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Free, 60, 50).is_err());
-        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Free, 40, 50).is_ok());
-        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Released, 0, 0).is_ok());
+        assert!(
+            check_transition_normal(Role::Secondary, &active, BindingState::Free, 60, 50).is_err()
+        );
+        assert!(
+            check_transition_normal(Role::Secondary, &active, BindingState::Free, 40, 50).is_ok()
+        );
+        assert!(
+            check_transition_normal(Role::Secondary, &active, BindingState::Released, 0, 0).is_ok()
+        );
         let expired = lease(BindingState::Expired, 100);
-        assert!(check_transition_normal(Role::Primary, &expired, BindingState::Free, 200, 150).is_err());
+        assert!(
+            check_transition_normal(Role::Primary, &expired, BindingState::Free, 200, 150).is_err()
+        );
         let free = lease(BindingState::Free, 0);
-        assert!(check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0).is_ok());
+        assert!(
+            check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0).is_ok()
+        );
     }
 
     #[test]
@@ -231,6 +276,11 @@ mod tests {
         assert!(incoming_wins(Role::Primary, &l, BindingState::Expired, 0));
         let free = lease(BindingState::Free, 0);
         assert!(incoming_wins(Role::Primary, &free, BindingState::Active, 0));
-        assert!(!incoming_wins(Role::Primary, &free, BindingState::Backup, 0));
+        assert!(!incoming_wins(
+            Role::Primary,
+            &free,
+            BindingState::Backup,
+            0
+        ));
     }
 }

@@ -29,7 +29,9 @@ pub fn check(world: &World) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut holders: HashMap<Ipv4Addr, usize> = HashMap::new();
     for (i, c) in world.clients().iter().enumerate() {
-        let Some(address) = c.address.filter(|_| c.state.has_address()) else { continue };
+        let Some(address) = c.address.filter(|_| c.state.has_address()) else {
+            continue;
+        };
         if let Some(&other) = holders.get(&address) {
             out.push(Violation {
                 address,
@@ -41,17 +43,23 @@ pub fn check(world: &World) -> Vec<Violation> {
         }
         holders.insert(address, i);
         let Some(role) = c.server else { continue };
-        let Some(lease) = world.server(role).lease(address) else { continue };
+        let Some(lease) = world.server(role).lease(address) else {
+            continue;
+        };
         let ours = lease.hardware == Some(cfg.clients[i].mac);
         let ended = lease.ends * 1000 <= world.now().millis() + 1000;
-        if !(lease.binding == BindingState::Active && ours) && !ended {
+        let held = lease.binding == BindingState::Active && ours;
+        if !held && !ended {
             out.push(Violation {
                 address,
                 message: format!(
                     "{} uses {address}, but the {role} holds it {} for {}",
                     cfg.clients[i].name,
                     lease.binding,
-                    lease.hardware.map(|m| m.to_string()).unwrap_or_else(|| "nobody".into())
+                    lease
+                        .hardware
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| "nobody".into())
                 ),
             });
         }

@@ -32,6 +32,7 @@ pub mod server;
 pub mod share;
 pub mod sim;
 pub mod snapshot;
+pub mod synthetic;
 pub mod time;
 pub mod timeline;
 pub mod trace;

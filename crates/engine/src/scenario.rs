@@ -32,7 +32,10 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     fn at(location: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-        ScenarioError { location: location.into(), message: message.into() }
+        ScenarioError {
+            location: location.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -267,8 +270,14 @@ impl Action {
                      (see the README's limits); use boot, release, shutdown or leave"
                 ))
             }
-            "cut-link" | "heal-link" | "stop-primary" | "start-primary" | "stop-secondary"
-            | "start-secondary" | "partner-down-primary" | "partner-down-secondary" => {
+            "cut-link"
+            | "heal-link"
+            | "stop-primary"
+            | "start-primary"
+            | "stop-secondary"
+            | "start-secondary"
+            | "partner-down-primary"
+            | "partner-down-secondary" => {
                 return Err(format!(
                     "operator action '{text}' is part of the scenario format but not modelled \
                      yet (see the README's limits)"
@@ -390,7 +399,10 @@ impl Scenario {
     /// Parses JSON text (the share-URL form).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         serde_json::from_str(text).map_err(|e| {
-            ScenarioError::at(format!("line {}, column {}", e.line(), e.column()), e.to_string())
+            ScenarioError::at(
+                format!("line {}, column {}", e.line(), e.column()),
+                e.to_string(),
+            )
         })
     }
 
@@ -416,13 +428,20 @@ fn toml_error(text: &str, message: &str) -> ScenarioError {
     // basic-toml reports "... at line L column C"; lift that into the location.
     if let Some(idx) = message.rfind(" at line ") {
         let (msg, loc) = message.split_at(idx);
-        return ScenarioError::at(loc.trim_start_matches(" at ").to_string(), msg.to_string());
+        let loc = loc
+            .trim_start_matches(" at ")
+            .replacen(" column ", ", column ", 1);
+        return ScenarioError::at(loc, msg.to_string());
     }
     let _ = text;
     ScenarioError::at("scenario", message.to_string())
 }
 
-fn duration(spec: &Option<DurationSpec>, path: &str, default: Duration) -> Result<Duration, ScenarioError> {
+fn duration(
+    spec: &Option<DurationSpec>,
+    path: &str,
+    default: Duration,
+) -> Result<Duration, ScenarioError> {
     match spec {
         None => Ok(default),
         Some(DurationSpec::Seconds(s)) => s
@@ -445,11 +464,17 @@ fn instant(spec: &TimeSpec, path: &str) -> Result<Time, ScenarioError> {
 
 fn whole_secs(d: Duration, path: &str, min: u64, max: u64) -> Result<u64, ScenarioError> {
     if d.0 % 1000 != 0 {
-        return Err(ScenarioError::at(path, "dhcpd counts this in whole seconds"));
+        return Err(ScenarioError::at(
+            path,
+            "dhcpd counts this in whole seconds",
+        ));
     }
     let s = d.secs();
     if s < min || s > max {
-        return Err(ScenarioError::at(path, format!("must be between {min}s and {max}s")));
+        return Err(ScenarioError::at(
+            path,
+            format!("must be between {min}s and {max}s"),
+        ));
     }
     Ok(s)
 }
@@ -457,7 +482,13 @@ fn whole_secs(d: Duration, path: &str, min: u64, max: u64) -> Result<u64, Scenar
 fn parse_hex_bytes(text: &str) -> Option<Vec<u8>> {
     let bytes: Option<Vec<u8>> = text
         .split(':')
-        .map(|p| if p.len() == 2 { u8::from_str_radix(p, 16).ok() } else { None })
+        .map(|p| {
+            if p.len() == 2 {
+                u8::from_str_radix(p, 16).ok()
+            } else {
+                None
+            }
+        })
         .collect();
     bytes.filter(|b| !b.is_empty() && b.len() <= 255)
 }
@@ -467,19 +498,36 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         return Err(ScenarioError::at("title", "a scenario needs a title"));
     }
     let f = &s.failover;
-    let mclt = whole_secs(duration(&f.mclt, "failover.mclt", Duration::from_secs(3600))?,
-        "failover.mclt", 1, 86_400 * 7)?;
+    let mclt = whole_secs(
+        duration(&f.mclt, "failover.mclt", Duration::from_secs(3600))?,
+        "failover.mclt",
+        1,
+        86_400 * 7,
+    )?;
     let split = f.split.unwrap_or(128);
     if split > 256 {
-        return Err(ScenarioError::at("failover.split", "split is a bucket count, 0 to 256"));
+        return Err(ScenarioError::at(
+            "failover.split",
+            "split is a bucket count, 0 to 256",
+        ));
     }
     let max_response_delay = whole_secs(
-        duration(&f.max_response_delay, "failover.max_response_delay", Duration::from_secs(20))?,
-        "failover.max_response_delay", 1, 3600)?;
+        duration(
+            &f.max_response_delay,
+            "failover.max_response_delay",
+            Duration::from_secs(20),
+        )?,
+        "failover.max_response_delay",
+        1,
+        3600,
+    )?;
     let max_unacked_updates = match f.max_unacked_updates {
         None | Some(0) => 100,
         Some(n) if n > 10_000 => {
-            return Err(ScenarioError::at("failover.max_unacked_updates", "at most 10000"))
+            return Err(ScenarioError::at(
+                "failover.max_unacked_updates",
+                "at most 10000",
+            ))
         }
         Some(n) => n,
     };
@@ -513,62 +561,110 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         }
     }
 
-    let subnet: Subnet =
-        s.pool.subnet.parse().map_err(|m: String| ScenarioError::at("pool.subnet", m))?;
+    let subnet: Subnet = s
+        .pool
+        .subnet
+        .parse()
+        .map_err(|m: String| ScenarioError::at("pool.subnet", m))?;
     if subnet.prefix > 30 {
-        return Err(ScenarioError::at("pool.subnet", "the subnet needs room for two servers"));
+        return Err(ScenarioError::at(
+            "pool.subnet",
+            "the subnet needs room for two servers",
+        ));
     }
-    let first: Ipv4Addr = s.pool.range[0]
-        .parse()
-        .map_err(|_| ScenarioError::at("pool.range[0]", format!("'{}' is not an IPv4 address", s.pool.range[0])))?;
-    let last: Ipv4Addr = s.pool.range[1]
-        .parse()
-        .map_err(|_| ScenarioError::at("pool.range[1]", format!("'{}' is not an IPv4 address", s.pool.range[1])))?;
+    let first: Ipv4Addr = s.pool.range[0].parse().map_err(|_| {
+        ScenarioError::at(
+            "pool.range[0]",
+            format!("'{}' is not an IPv4 address", s.pool.range[0]),
+        )
+    })?;
+    let last: Ipv4Addr = s.pool.range[1].parse().map_err(|_| {
+        ScenarioError::at(
+            "pool.range[1]",
+            format!("'{}' is not an IPv4 address", s.pool.range[1]),
+        )
+    })?;
     for (i, a) in [first, last].iter().enumerate() {
         if !subnet.contains(*a) {
-            return Err(ScenarioError::at(format!("pool.range[{i}]"), format!("{a} is outside {subnet}")));
+            return Err(ScenarioError::at(
+                format!("pool.range[{i}]"),
+                format!("{a} is outside {subnet}"),
+            ));
         }
     }
     if u32::from(last) < u32::from(first) {
-        return Err(ScenarioError::at("pool.range", "the range ends before it starts"));
+        return Err(ScenarioError::at(
+            "pool.range",
+            "the range ends before it starts",
+        ));
     }
     let size = (u32::from(last) - u32::from(first)) as usize + 1;
     if size > MAX_POOL {
-        return Err(ScenarioError::at("pool.range", format!("at most {MAX_POOL} addresses")));
+        return Err(ScenarioError::at(
+            "pool.range",
+            format!("at most {MAX_POOL} addresses"),
+        ));
     }
-    let pool: Vec<Ipv4Addr> = (u32::from(first)..=u32::from(last)).map(Ipv4Addr::from).collect();
+    let pool: Vec<Ipv4Addr> = (u32::from(first)..=u32::from(last))
+        .map(Ipv4Addr::from)
+        .collect();
 
-    let server_addr = |spec: &Option<String>, path: &str, n: u32| -> Result<Ipv4Addr, ScenarioError> {
-        let a = match spec {
-            Some(t) => t.parse().map_err(|_| ScenarioError::at(path, format!("'{t}' is not an IPv4 address")))?,
-            None => subnet.host(n),
+    let server_addr =
+        |spec: &Option<String>, path: &str, n: u32| -> Result<Ipv4Addr, ScenarioError> {
+            let a = match spec {
+                Some(t) => t.parse().map_err(|_| {
+                    ScenarioError::at(path, format!("'{t}' is not an IPv4 address"))
+                })?,
+                None => subnet.host(n),
+            };
+            if !subnet.contains(a) {
+                return Err(ScenarioError::at(path, format!("{a} is outside {subnet}")));
+            }
+            if pool.contains(&a) {
+                return Err(ScenarioError::at(
+                    path,
+                    format!("{a} is inside the pool range"),
+                ));
+            }
+            Ok(a)
         };
-        if !subnet.contains(a) {
-            return Err(ScenarioError::at(path, format!("{a} is outside {subnet}")));
-        }
-        if pool.contains(&a) {
-            return Err(ScenarioError::at(path, format!("{a} is inside the pool range")));
-        }
-        Ok(a)
-    };
     let primary_address = server_addr(&s.network.primary, "network.primary", 1)?;
     let secondary_address = server_addr(&s.network.secondary, "network.secondary", 2)?;
     if primary_address == secondary_address {
-        return Err(ScenarioError::at("network.secondary", "both servers have the same address"));
+        return Err(ScenarioError::at(
+            "network.secondary",
+            "both servers have the same address",
+        ));
     }
 
     let l = &s.lease;
-    let max_lease_time = whole_secs(duration(&l.max, "lease.max", Duration::from_secs(86_400))?,
-        "lease.max", 1, 86_400 * 365)?;
+    let max_lease_time = whole_secs(
+        duration(&l.max, "lease.max", Duration::from_secs(86_400))?,
+        "lease.max",
+        1,
+        86_400 * 365,
+    )?;
     let default_lease_time = whole_secs(
         duration(&l.default, "lease.default", Duration::from_secs(43_200))?,
-        "lease.default", 1, 86_400 * 365)?;
+        "lease.default",
+        1,
+        86_400 * 365,
+    )?;
     // dhcpd: a missing (or zero) min-lease-time is 300 s, but never above max-lease-time.
     let min_lease_time = match &l.min {
         None => 300.min(max_lease_time),
-        Some(_) => whole_secs(duration(&l.min, "lease.min", Duration(0))?, "lease.min", 0, 86_400 * 365)?,
+        Some(_) => whole_secs(
+            duration(&l.min, "lease.min", Duration(0))?,
+            "lease.min",
+            0,
+            86_400 * 365,
+        )?,
     };
-    let min_lease_time = if min_lease_time == 0 { 300.min(max_lease_time) } else { min_lease_time };
+    let min_lease_time = if min_lease_time == 0 {
+        300.min(max_lease_time)
+    } else {
+        min_lease_time
+    };
     let ping_timer = match l.ping_timer.as_deref() {
         None | Some("timeout") => PingTimer::Timeout,
         Some("second-edge") => PingTimer::SecondEdge,
@@ -579,51 +675,81 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
             ))
         }
     };
-    let ping_timeout = duration(&l.ping_timeout, "lease.ping_timeout", Duration::from_secs(1))?;
+    let ping_timeout = duration(
+        &l.ping_timeout,
+        "lease.ping_timeout",
+        Duration::from_secs(1),
+    )?;
     if ping_timeout.0 > 60_000 {
         return Err(ScenarioError::at("lease.ping_timeout", "at most 60s"));
     }
 
     let lan_latency = duration(&s.network.latency, "network.latency", Duration(1))?;
-    let link_latency = duration(&s.network.server_link_latency, "network.server_link_latency", lan_latency)?;
-    for (d, p) in [(lan_latency, "network.latency"), (link_latency, "network.server_link_latency")] {
+    let link_latency = duration(
+        &s.network.server_link_latency,
+        "network.server_link_latency",
+        lan_latency,
+    )?;
+    for (d, p) in [
+        (lan_latency, "network.latency"),
+        (link_latency, "network.server_link_latency"),
+    ] {
         if d.0 > 10_000 {
             return Err(ScenarioError::at(p, "at most 10s"));
         }
     }
 
     if s.clients.len() > MAX_CLIENTS {
-        return Err(ScenarioError::at("client", format!("at most {MAX_CLIENTS} clients")));
+        return Err(ScenarioError::at(
+            "client",
+            format!("at most {MAX_CLIENTS} clients"),
+        ));
     }
     let mut clients = Vec::with_capacity(s.clients.len());
     for (i, c) in s.clients.iter().enumerate() {
         let path = format!("client[{i}]");
         if c.name.trim().is_empty() {
-            return Err(ScenarioError::at(format!("{path}.name"), "a client needs a name"));
+            return Err(ScenarioError::at(
+                format!("{path}.name"),
+                "a client needs a name",
+            ));
         }
         if clients.iter().any(|o: &ClientConfig| o.name == c.name) {
-            return Err(ScenarioError::at(format!("{path}.name"), format!("'{}' is used twice", c.name)));
+            return Err(ScenarioError::at(
+                format!("{path}.name"),
+                format!("'{}' is used twice", c.name),
+            ));
         }
-        let mac: Mac = c.mac.parse().map_err(|m: String| ScenarioError::at(format!("{path}.mac"), m))?;
+        let mac: Mac = c
+            .mac
+            .parse()
+            .map_err(|m: String| ScenarioError::at(format!("{path}.mac"), m))?;
         if clients.iter().any(|o: &ClientConfig| o.mac == mac) {
-            return Err(ScenarioError::at(format!("{path}.mac"), format!("{mac} is used twice")));
+            return Err(ScenarioError::at(
+                format!("{path}.mac"),
+                format!("{mac} is used twice"),
+            ));
         }
         let client_id = match &c.client_id {
             None => None,
             Some(t) => Some(parse_hex_bytes(t).ok_or_else(|| {
-                ScenarioError::at(format!("{path}.client_id"), "write the identifier as hex bytes, e.g. 01:02:00:00:00:00:01")
+                ScenarioError::at(
+                    format!("{path}.client_id"),
+                    "write the identifier as hex bytes, e.g. 01:02:00:00:00:00:01",
+                )
             })?),
         };
-        let profile = match c.profile.as_deref() {
-            None | Some("keeps-lease") => ClientProfile::KeepsLease,
-            Some("releases-on-shutdown") => ClientProfile::ReleasesOnShutdown,
-            Some(o) => {
-                return Err(ScenarioError::at(
+        let profile =
+            match c.profile.as_deref() {
+                None | Some("keeps-lease") => ClientProfile::KeepsLease,
+                Some("releases-on-shutdown") => ClientProfile::ReleasesOnShutdown,
+                Some(o) => return Err(ScenarioError::at(
                     format!("{path}.profile"),
-                    format!("'{o}' is not a profile; use \"keeps-lease\" or \"releases-on-shutdown\""),
-                ))
-            }
-        };
+                    format!(
+                        "'{o}' is not a profile; use \"keeps-lease\" or \"releases-on-shutdown\""
+                    ),
+                )),
+            };
         let timing = match c.timing.as_deref() {
             None | Some("rfc2131") => ClientTiming::Rfc2131,
             Some("dhclient") => ClientTiming::Dhclient,
@@ -634,7 +760,13 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
                 ))
             }
         };
-        clients.push(ClientConfig { name: c.name.clone(), mac, client_id, profile, timing });
+        clients.push(ClientConfig {
+            name: c.name.clone(),
+            mac,
+            client_id,
+            profile,
+            timing,
+        });
     }
 
     let mut events = Vec::with_capacity(s.events.len());
@@ -642,14 +774,24 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         let path = format!("event[{i}]");
         let at = instant(&e.at, &format!("{path}.at"))?;
         if at.secs() > MAX_END_SECS {
-            return Err(ScenarioError::at(format!("{path}.at"), "events must fall within 30 days"));
+            return Err(ScenarioError::at(
+                format!("{path}.at"),
+                "events must fall within 30 days",
+            ));
         }
-        let action = Action::parse(&e.action).map_err(|m| ScenarioError::at(format!("{path}.action"), m))?;
+        let action =
+            Action::parse(&e.action).map_err(|m| ScenarioError::at(format!("{path}.action"), m))?;
         let name = e.client.as_deref().ok_or_else(|| {
-            ScenarioError::at(format!("{path}.client"), format!("action '{}' needs a client", e.action))
+            ScenarioError::at(
+                format!("{path}.client"),
+                format!("action '{}' needs a client", e.action),
+            )
         })?;
         let client = clients.iter().position(|c| c.name == name).ok_or_else(|| {
-            ScenarioError::at(format!("{path}.client"), format!("no client is named '{name}'"))
+            ScenarioError::at(
+                format!("{path}.client"),
+                format!("no client is named '{name}'"),
+            )
         })?;
         events.push(ScriptEvent { at, client, action });
     }
@@ -705,10 +847,22 @@ pub struct Builtin {
 
 /// The built-in library, the default scenario first.
 pub const BUILTINS: &[Builtin] = &[
-    Builtin { name: "dhcprelease", toml: include_str!("../scenarios/dhcprelease.toml") },
-    Builtin { name: "isc-release", toml: include_str!("../scenarios/isc-release.toml") },
-    Builtin { name: "isc-expiry", toml: include_str!("../scenarios/isc-expiry.toml") },
-    Builtin { name: "isc-first-lease", toml: include_str!("../scenarios/isc-first-lease.toml") },
+    Builtin {
+        name: "dhcprelease",
+        toml: include_str!("../scenarios/dhcprelease.toml"),
+    },
+    Builtin {
+        name: "isc-release",
+        toml: include_str!("../scenarios/isc-release.toml"),
+    },
+    Builtin {
+        name: "isc-expiry",
+        toml: include_str!("../scenarios/isc-expiry.toml"),
+    },
+    Builtin {
+        name: "isc-first-lease",
+        toml: include_str!("../scenarios/isc-first-lease.toml"),
+    },
 ];
 
 /// The default scenario's name.
@@ -716,7 +870,10 @@ pub const DEFAULT_SCENARIO: &str = "dhcprelease";
 
 /// The built-in scenario called `name`, parsed.
 pub fn builtin(name: &str) -> Option<Scenario> {
-    BUILTINS.iter().find(|b| b.name == name).and_then(|b| Scenario::from_toml(b.toml).ok())
+    BUILTINS
+        .iter()
+        .find(|b| b.name == name)
+        .and_then(|b| Scenario::from_toml(b.toml).ok())
 }
 
 #[cfg(test)]
@@ -749,8 +906,10 @@ mod tests {
         assert!(e.message.contains("nobody"), "{e}");
         let e = Scenario::from_toml("title = \"x\"\n[pool]\nsubnet = 5\n").unwrap_err();
         assert!(e.location.starts_with("line"), "{e:?}");
-        let e = Scenario::from_toml("title = \"x\"\nbogus = 1\n[pool]\nsubnet=\"a\"\nrange=[\"a\",\"b\"]\n")
-            .unwrap_err();
+        let e = Scenario::from_toml(
+            "title = \"x\"\nbogus = 1\n[pool]\nsubnet=\"a\"\nrange=[\"a\",\"b\"]\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("bogus"), "{e:?}");
     }
 
@@ -759,7 +918,10 @@ mod tests {
         let mut s = builtin(DEFAULT_SCENARIO).unwrap();
         s.lease = LeaseSection::default();
         let c = s.validate().unwrap();
-        assert_eq!((c.default_lease_time, c.max_lease_time, c.min_lease_time), (43_200, 86_400, 300));
+        assert_eq!(
+            (c.default_lease_time, c.max_lease_time, c.min_lease_time),
+            (43_200, 86_400, 300)
+        );
         s.lease.max = Some(DurationSpec::Seconds(120));
         assert_eq!(s.validate().unwrap().min_lease_time, 120);
     }

@@ -23,7 +23,7 @@ use crate::balance::bucket;
 use crate::failover::{self, FailoverState};
 use crate::lease::{BindingState, Lease};
 use crate::packet::{
-    BindingAck, BindingUpdate, Body, DhcpMessage, DhcpType, Destination, FailoverMessage, Node,
+    BindingAck, BindingUpdate, Body, Destination, DhcpMessage, DhcpType, FailoverMessage, Node,
     Role,
 };
 use crate::scenario::{Config, PingTimer};
@@ -51,11 +51,14 @@ pub struct Server {
     pub leases: Vec<Lease>,
     update_queue: VecDeque<usize>,
     outstanding: u32,
-    ack_queue: Vec<(u32, Ipv4Addr, Option<(u8, String)>)>,
+    ack_queue: Vec<QueuedAck>,
     ack_generation: u32,
     next_xid: u32,
     next_rank: u64,
 }
+
+/// A BNDACK waiting in the ack queue: xid, address, and the refusal if any.
+type QueuedAck = (u32, Ipv4Addr, Option<(u8, String)>);
 
 /// How a DISCOVER fared in load balancing.
 enum Balance {
@@ -75,7 +78,11 @@ impl Server {
             .iter()
             .enumerate()
             .map(|(i, &address)| {
-                let state = if i < backups { BindingState::Backup } else { BindingState::Free };
+                let state = if i < backups {
+                    BindingState::Backup
+                } else {
+                    BindingState::Free
+                };
                 let mut lease = Lease::virgin(address, state);
                 // Equal `ends` ties go to the most recently queued lease. The primary's
                 // range was queued highest address first, so its lowest FREE address
@@ -143,7 +150,9 @@ impl Server {
             DhcpType::Discover => self.discover(msg, client, ctx),
             DhcpType::Request => self.request(msg, client, ctx),
             DhcpType::Release => self.release(msg, ctx),
-            _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
+            _ => ctx.effect(Effect::Note {
+                why: Why::NotForServers,
+            }),
         }
     }
 
@@ -155,7 +164,10 @@ impl Server {
         }
         // A client that has waited longer than the limit is answered by both (RFC 3074 §4).
         if u64::from(msg.secs) > cfg.load_balance_max_seconds {
-            return Balance::Mine(Why::SecsOverride { secs: msg.secs, max: cfg.load_balance_max_seconds });
+            return Balance::Mine(Why::SecsOverride {
+                secs: msg.secs,
+                max: cfg.load_balance_max_seconds,
+            });
         }
         let by_client_id = msg.client_id.is_some();
         let key: &[u8] = msg.client_id.as_deref().unwrap_or(&msg.chaddr.0);
@@ -164,13 +176,21 @@ impl Server {
         let mine = primary == (self.role == Role::Primary);
         let split = cfg.split;
         if mine {
-            return Balance::Mine(Why::BalancedHere { bucket: b, split, by_client_id });
+            return Balance::Mine(Why::BalancedHere {
+                bucket: b,
+                split,
+                by_client_id,
+            });
         }
         // The peer's bucket, but the peer owns no free leases: answer anyway.
         if self.count(self.role.peer().own_free_state()) == 0 {
             return Balance::Mine(Why::PeerPoolEmpty { bucket: b });
         }
-        Balance::Peer(Why::BalancedToPeer { bucket: b, split, by_client_id })
+        Balance::Peer(Why::BalancedToPeer {
+            bucket: b,
+            split,
+            by_client_id,
+        })
     }
 
     fn same_client(lease: &Lease, msg: &DhcpMessage) -> bool {
@@ -201,12 +221,16 @@ impl Server {
             Some(i) => i,
             None => {
                 let peer_has = self.count(self.role.peer().own_free_state());
-                return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
+                return ctx.effect(Effect::Note {
+                    why: Why::NoFreeLease { peer_has },
+                });
             }
         };
         if self.leases[idx].binding == BindingState::Active {
             let address = self.leases[idx].address;
-            ctx.effect(Effect::Note { why: Why::OfferExisting { address } });
+            ctx.effect(Effect::Note {
+                why: Why::OfferExisting { address },
+            });
             return self.offer(idx, msg, client, false, ctx);
         }
         self.hold_for_offer(idx, msg, now);
@@ -219,10 +243,24 @@ impl Server {
             PingTimer::SecondEdge => Duration(1000 - ctx.now.millis() % 1000),
         };
         let address = self.leases[idx].address;
-        let why = Why::PingFirst { address, wait, timer: ctx.cfg.ping_timer };
+        let why = Why::PingFirst {
+            address,
+            wait,
+            timer: ctx.cfg.ping_timer,
+        };
         ctx.effect(Effect::Note { why });
-        let timer = ServerTimer::PingDone { lease: idx, client, discover: Box::new(msg.clone()) };
-        ctx.timer(ctx.now.plus(wait), Event::Server { role: self.role, timer });
+        let timer = ServerTimer::PingDone {
+            lease: idx,
+            client,
+            discover: Box::new(msg.clone()),
+        };
+        ctx.timer(
+            ctx.now.plus(wait),
+            Event::Server {
+                role: self.role,
+                timer,
+            },
+        );
     }
 
     /// The head of this server's free list: oldest `ends`, ties to the latest queued.
@@ -254,7 +292,9 @@ impl Server {
 
     fn desired_lease_time(cfg: &Config) -> u64 {
         // default → capped at max → raised to min (reference §8.5).
-        cfg.default_lease_time.min(cfg.max_lease_time).max(cfg.min_lease_time)
+        cfg.default_lease_time
+            .min(cfg.max_lease_time)
+            .max(cfg.min_lease_time)
     }
 
     fn offer(&mut self, idx: usize, msg: &DhcpMessage, client: u16, pinged: bool, ctx: &mut Ctx) {
@@ -265,29 +305,49 @@ impl Server {
         let mut reply = DhcpMessage::reply(DhcpType::Offer, msg, self.address);
         reply.yiaddr = lease.address;
         reply.lease_time = Some(u32::try_from(granted).unwrap_or(u32::MAX));
-        let why = Why::Offer { address: lease.address, rule, reused: pinged };
-        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+        let why = Why::Offer {
+            address: lease.address,
+            rule,
+            reused: pinged,
+        };
+        ctx.send(
+            self.node(),
+            Destination::Unicast(Node::Client(client)),
+            Body::Dhcp(reply),
+            why,
+        );
     }
 
     /// The ping check found nobody at the address: offer it.
     fn ping_done(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         let lease = &self.leases[idx];
-        let still_ours = lease.binding == self.role.own_free_state() && Self::same_client(lease, msg);
+        let still_ours =
+            lease.binding == self.role.own_free_state() && Self::same_client(lease, msg);
         if !still_ours {
             let peer_has = self.count(self.role.peer().own_free_state());
-            return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
+            return ctx.effect(Effect::Note {
+                why: Why::NoFreeLease { peer_has },
+            });
         }
         self.offer(idx, msg, client, true, ctx);
     }
 
     fn request(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
-        let address = if msg.ciaddr.is_unspecified() { msg.requested_address } else { Some(msg.ciaddr) };
+        let address = if msg.ciaddr.is_unspecified() {
+            msg.requested_address
+        } else {
+            Some(msg.ciaddr)
+        };
         let Some(address) = address else {
-            let why = Why::UnknownAddress { address: Ipv4Addr::UNSPECIFIED };
+            let why = Why::UnknownAddress {
+                address: Ipv4Addr::UNSPECIFIED,
+            };
             return ctx.effect(Effect::Note { why });
         };
         let Some(idx) = self.index_of(address) else {
-            return ctx.effect(Effect::Note { why: Why::UnknownAddress { address } });
+            return ctx.effect(Effect::Note {
+                why: Why::UnknownAddress { address },
+            });
         };
         let lease = &self.leases[idx];
         let same = Self::same_client(lease, msg);
@@ -297,16 +357,22 @@ impl Server {
             Active if same => self.ack(idx, msg, client, ctx),
             Active | Abandoned => self.nak(address, msg, client, ctx),
             s if s == own => self.ack(idx, msg, client, ctx),
-            Free | Backup => {
-                ctx.effect(Effect::Note { why: Why::OwnedByPeer { address, state: lease.binding } })
-            }
+            Free | Backup => ctx.effect(Effect::Note {
+                why: Why::OwnedByPeer {
+                    address,
+                    state: lease.binding,
+                },
+            }),
             Expired | Released | Reset => {
                 // Only the client the peer still believes bound, or a lease the peer
                 // never heard about, may be handed out while the peer has not agreed.
                 if (lease.rewind == Active && same) || lease.rewind == own {
                     self.ack(idx, msg, client, ctx)
                 } else {
-                    let why = Why::InTransition { address, state: lease.binding };
+                    let why = Why::InTransition {
+                        address,
+                        state: lease.binding,
+                    };
                     ctx.effect(Effect::Note { why })
                 }
             }
@@ -316,7 +382,12 @@ impl Server {
     fn nak(&mut self, address: Ipv4Addr, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         let reply = DhcpMessage::reply(DhcpType::Nak, msg, self.address);
         let why = Why::NakOtherClient { address };
-        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+        ctx.send(
+            self.node(),
+            Destination::Unicast(Node::Client(client)),
+            Body::Dhcp(reply),
+            why,
+        );
     }
 
     fn ack(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
@@ -332,7 +403,12 @@ impl Server {
             reply.yiaddr = lease.address;
             reply.lease_time = Some(u32::try_from(remaining).unwrap_or(u32::MAX));
             let why = Why::CacheThreshold { remaining };
-            return ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+            return ctx.send(
+                self.node(),
+                Destination::Unicast(Node::Client(client)),
+                Body::Dhcp(reply),
+                why,
+            );
         }
         let desired = Self::desired_lease_time(cfg);
         let (granted, rule) = failover::granted_lease_time(desired, cfg.mclt, lease.tsfp, now);
@@ -353,8 +429,19 @@ impl Server {
         lease.uid = msg.client_id.clone();
         let address = lease.address;
         let ends = lease.ends;
-        let why = Why::Ack { address, rule, tstp, renewal };
-        ctx.effect(Effect::Lease { server: self.role, address, from, to: BindingState::Active, why: why.clone() });
+        let why = Why::Ack {
+            address,
+            rule,
+            tstp,
+            renewal,
+        };
+        ctx.effect(Effect::Lease {
+            server: self.role,
+            address,
+            from,
+            to: BindingState::Active,
+            why: why.clone(),
+        });
 
         // dhcpd sends the BNDUPD before the DHCPACK leaves.
         self.queue_update(idx);
@@ -362,19 +449,32 @@ impl Server {
         let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
         reply.yiaddr = address;
         reply.lease_time = Some(u32::try_from(granted).unwrap_or(u32::MAX));
-        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
+        ctx.send(
+            self.node(),
+            Destination::Unicast(Node::Client(client)),
+            Body::Dhcp(reply),
+            why,
+        );
         self.arm_lease_end(idx, ends, ctx);
     }
 
     fn arm_lease_end(&self, idx: usize, ends: u64, ctx: &mut Ctx) {
         let timer = ServerTimer::LeaseEnd { lease: idx, ends };
-        ctx.timer(crate::time::Time::from_secs(ends), Event::Server { role: self.role, timer });
+        ctx.timer(
+            crate::time::Time::from_secs(ends),
+            Event::Server {
+                role: self.role,
+                timer,
+            },
+        );
     }
 
     fn release(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
         let now = ctx.now.secs();
         let Some(idx) = self.index_of(msg.ciaddr) else {
-            let why = Why::ReleaseIgnored { reason: "the address is not in this server's pool" };
+            let why = Why::ReleaseIgnored {
+                reason: "the address is not in this server's pool",
+            };
             return ctx.effect(Effect::Note { why });
         };
         let lease = &self.leases[idx];
@@ -388,7 +488,9 @@ impl Server {
             None
         };
         if let Some(reason) = reason {
-            return ctx.effect(Effect::Note { why: Why::ReleaseIgnored { reason } });
+            return ctx.effect(Effect::Note {
+                why: Why::ReleaseIgnored { reason },
+            });
         }
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Released;
@@ -399,7 +501,13 @@ impl Server {
         lease.atsfp = 0;
         let address = lease.address;
         let why = Why::Released;
-        ctx.effect(Effect::Lease { server: self.role, address, from: BindingState::Active, to: BindingState::Released, why });
+        ctx.effect(Effect::Lease {
+            server: self.role,
+            address,
+            from: BindingState::Active,
+            to: BindingState::Released,
+            why,
+        });
         self.queue_update(idx);
         self.send_updates(ctx);
     }
@@ -428,23 +536,40 @@ impl Server {
             }
             self.leases[idx].pending_xid = None;
         }
-        let needs_identity = matches!(u.status, BindingState::Active | BindingState::Expired | BindingState::Released);
+        let needs_identity = matches!(
+            u.status,
+            BindingState::Active | BindingState::Expired | BindingState::Released
+        );
         if needs_identity && u.hardware.is_none() {
             let text = format!("{}: no client hardware address", u.address);
             return self.reject(u, failover::REJECT_MISSING_BINDING_INFO, text, ctx);
         }
         let lease = &self.leases[idx];
-        if let Err(text) = failover::check_transition_normal(self.role, lease, u.status, u.potential_expiration, now) {
+        if let Err(text) = failover::check_transition_normal(
+            self.role,
+            lease,
+            u.status,
+            u.potential_expiration,
+            now,
+        ) {
             return self.reject(u, failover::REJECT_FATAL_CONFLICT, text, ctx);
         }
 
         // A receiver never keeps EXPIRED, RELEASED or RESET: it installs FREE at once.
-        let installed = if u.status.is_transitional() { BindingState::Free } else { u.status };
+        let installed = if u.status.is_transitional() {
+            BindingState::Free
+        } else {
+            u.status
+        };
         let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
         let from = lease.binding;
         lease.binding = installed;
-        lease.next = if installed == BindingState::Active { BindingState::Expired } else { installed };
+        lease.next = if installed == BindingState::Active {
+            BindingState::Expired
+        } else {
+            installed
+        };
         lease.rewind = installed;
         lease.starts = u.start_time_of_state;
         lease.ends = u.lease_expiration;
@@ -457,7 +582,12 @@ impl Server {
             if u.hardware.is_some() {
                 lease.hardware = u.hardware;
             }
-            if u.client_id.is_some() || !matches!(u.status, BindingState::Free | BindingState::Backup | BindingState::Reset) {
+            if u.client_id.is_some()
+                || !matches!(
+                    u.status,
+                    BindingState::Free | BindingState::Backup | BindingState::Reset
+                )
+            {
                 lease.uid = u.client_id.clone();
             }
         }
@@ -465,8 +595,17 @@ impl Server {
             lease.queue_rank = rank;
         }
         let (address, ends) = (lease.address, lease.ends);
-        let why = Why::UpdateAccepted { status: u.status, installed };
-        ctx.effect(Effect::Lease { server: self.role, address, from, to: installed, why });
+        let why = Why::UpdateAccepted {
+            status: u.status,
+            installed,
+        };
+        ctx.effect(Effect::Lease {
+            server: self.role,
+            address,
+            from,
+            to: installed,
+            why,
+        });
         if installed == BindingState::Active {
             self.arm_lease_end(idx, ends, ctx);
         }
@@ -477,11 +616,22 @@ impl Server {
     }
 
     fn reject(&mut self, u: &BindingUpdate, reason: u8, text: String, ctx: &mut Ctx) {
-        ctx.effect(Effect::Note { why: Why::UpdateRejected { reason, text: text.clone() } });
+        ctx.effect(Effect::Note {
+            why: Why::UpdateRejected {
+                reason,
+                text: text.clone(),
+            },
+        });
         self.queue_ack(u.xid, u.address, Some((reason, text)), ctx);
     }
 
-    fn queue_ack(&mut self, xid: u32, address: Ipv4Addr, reject: Option<(u8, String)>, ctx: &mut Ctx) {
+    fn queue_ack(
+        &mut self,
+        xid: u32,
+        address: Ipv4Addr,
+        reject: Option<(u8, String)>,
+        ctx: &mut Ctx,
+    ) {
         self.ack_queue.push((xid, address, reject));
         let half_window = (ctx.cfg.max_unacked_updates / 2).max(1) as usize;
         if self.ack_queue.len() >= half_window {
@@ -490,9 +640,22 @@ impl Server {
         // Every queued ack restarts the 2-second flush timer.
         self.ack_generation += 1;
         let flush_at = ctx.now.plus(ACK_BATCH_DELAY);
-        let timer = ServerTimer::AckFlush { generation: self.ack_generation };
-        ctx.timer(flush_at, Event::Server { role: self.role, timer });
-        ctx.effect(Effect::Note { why: Why::AckQueued { pending: self.ack_queue.len(), flush_at } });
+        let timer = ServerTimer::AckFlush {
+            generation: self.ack_generation,
+        };
+        ctx.timer(
+            flush_at,
+            Event::Server {
+                role: self.role,
+                timer,
+            },
+        );
+        ctx.effect(Effect::Note {
+            why: Why::AckQueued {
+                pending: self.ack_queue.len(),
+                flush_at,
+            },
+        });
     }
 
     fn flush_acks(&mut self, because: AckFlushReason, ctx: &mut Ctx) {
@@ -508,9 +671,20 @@ impl Server {
                 Some((r, t)) => (Some(r), Some(t)),
                 None => (None, None),
             };
-            let ack = BindingAck { xid, time, address, reject_reason, message };
+            let ack = BindingAck {
+                xid,
+                time,
+                address,
+                reject_reason,
+                message,
+            };
             let body = Body::Failover(FailoverMessage::BndAck(ack));
-            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why.clone());
+            ctx.send(
+                self.node(),
+                Destination::Unicast(self.role.peer().node()),
+                body,
+                why.clone(),
+            );
         }
     }
 
@@ -519,14 +693,18 @@ impl Server {
         let idx = match self.index_of(a.address) {
             Some(i) if self.leases[i].pending_xid == Some(a.xid) => i,
             _ => {
-                ctx.effect(Effect::Note { why: Why::StaleAck { xid: a.xid } });
+                ctx.effect(Effect::Note {
+                    why: Why::StaleAck { xid: a.xid },
+                });
                 return self.send_updates(ctx);
             }
         };
         self.leases[idx].pending_xid = None;
         if let Some(reason) = a.reject_reason {
             let text = a.message.clone().unwrap_or_default();
-            ctx.effect(Effect::Note { why: Why::AckRejected { reason, text } });
+            ctx.effect(Effect::Note {
+                why: Why::AckRejected { reason, text },
+            });
             return self.send_updates(ctx);
         }
         let rank = self.bump_rank();
@@ -543,13 +721,25 @@ impl Server {
             lease.tstp = lease.ends;
             lease.queue_rank = rank;
             let why = Why::AckedToFree { was };
-            ctx.effect(Effect::Lease { server: self.role, address, from: was, to: BindingState::Free, why });
+            ctx.effect(Effect::Lease {
+                server: self.role,
+                address,
+                from: was,
+                to: BindingState::Free,
+                why,
+            });
             if self.role == Role::Primary {
                 self.try_affinity(idx, ctx);
             }
         } else {
             let why = Why::AckedTsfp { tsfp: lease.tsfp };
-            ctx.effect(Effect::Lease { server: self.role, address, from: was, to: was, why });
+            ctx.effect(Effect::Lease {
+                server: self.role,
+                address,
+                from: was,
+                to: was,
+                why,
+            });
         }
         self.send_updates(ctx);
     }
@@ -585,8 +775,17 @@ impl Server {
         lease.atsfp = 0;
         lease.queue_rank = rank;
         let address = lease.address;
-        let why = Why::Affinity { bucket: b, split: ctx.cfg.split };
-        ctx.effect(Effect::Lease { server: self.role, address, from: BindingState::Free, to: BindingState::Backup, why });
+        let why = Why::Affinity {
+            bucket: b,
+            split: ctx.cfg.split,
+        };
+        ctx.effect(Effect::Lease {
+            server: self.role,
+            address,
+            from: BindingState::Free,
+            to: BindingState::Backup,
+            why,
+        });
         self.queue_update(idx);
         self.send_updates(ctx);
     }
@@ -602,7 +801,10 @@ impl Server {
         let window = ctx.cfg.max_unacked_updates;
         while let Some(&idx) = self.update_queue.front() {
             if self.outstanding >= window {
-                let why = Why::WindowFull { outstanding: self.outstanding, window };
+                let why = Why::WindowFull {
+                    outstanding: self.outstanding,
+                    window,
+                };
                 ctx.effect(Effect::Note { why });
                 return;
             }
@@ -627,9 +829,17 @@ impl Server {
                 start_time_of_state: lease.starts,
                 cltt: lease.cltt,
             };
-            let why = Why::SendUpdate { status: update.status, potential_expiration: update.potential_expiration };
+            let why = Why::SendUpdate {
+                status: update.status,
+                potential_expiration: update.potential_expiration,
+            };
             let body = Body::Failover(FailoverMessage::BndUpd(update));
-            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why);
+            ctx.send(
+                self.node(),
+                Destination::Unicast(self.role.peer().node()),
+                body,
+                why,
+            );
             self.outstanding += 1;
         }
     }
@@ -639,7 +849,11 @@ impl Server {
     /// One of this server's timers fired; false when it was stale and did nothing.
     pub(crate) fn on_timer(&mut self, timer: &ServerTimer, ctx: &mut Ctx) -> bool {
         match timer {
-            ServerTimer::PingDone { lease, client, discover } => {
+            ServerTimer::PingDone {
+                lease,
+                client,
+                discover,
+            } => {
                 self.ping_done(*lease, discover, *client, ctx);
                 true
             }
@@ -657,7 +871,9 @@ impl Server {
                 }
                 match self.role {
                     Role::Primary => self.expire(*lease, ctx),
-                    Role::Secondary => ctx.effect(Effect::Note { why: Why::SecondaryWaitsForPrimary }),
+                    Role::Secondary => ctx.effect(Effect::Note {
+                        why: Why::SecondaryWaitsForPrimary,
+                    }),
                 }
                 true
             }
@@ -672,7 +888,13 @@ impl Server {
         lease.atsfp = 0;
         let (address, ends) = (lease.address, lease.ends);
         let why = Why::ExpireAtEnd { ends };
-        ctx.effect(Effect::Lease { server: self.role, address, from: BindingState::Active, to: BindingState::Expired, why });
+        ctx.effect(Effect::Lease {
+            server: self.role,
+            address,
+            from: BindingState::Active,
+            to: BindingState::Expired,
+            why,
+        });
         self.queue_update(idx);
         self.send_updates(ctx);
     }
@@ -681,6 +903,13 @@ impl Server {
     pub fn balanced_role(cfg: &Config, chaddr: Mac, client_id: Option<&[u8]>) -> (u8, Role) {
         let key: &[u8] = client_id.unwrap_or(&chaddr.0);
         let b = bucket(key);
-        (b, if cfg.hba.primary_serves(b) { Role::Primary } else { Role::Secondary })
+        (
+            b,
+            if cfg.hba.primary_serves(b) {
+                Role::Primary
+            } else {
+                Role::Secondary
+            },
+        )
     }
 }

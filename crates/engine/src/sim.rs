@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::client::Client;
-use crate::packet::{Body, DhcpMessage, Destination, Node, Packet, Role};
+use crate::packet::{Body, Destination, DhcpMessage, Node, Packet, Role};
 use crate::rng::Rng;
 use crate::scenario::{Config, ScriptEvent};
 use crate::server::Server;
@@ -32,7 +32,11 @@ pub(crate) enum ClientTimer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ServerTimer {
     /// The ping-check wait before an OFFER is over.
-    PingDone { lease: usize, client: u16, discover: Box<DhcpMessage> },
+    PingDone {
+        lease: usize,
+        client: u16,
+        discover: Box<DhcpMessage>,
+    },
     /// Flush queued BNDACKs (only the latest generation counts).
     AckFlush { generation: u32 },
     /// A lease reaches `ends`.
@@ -43,9 +47,19 @@ pub(crate) enum ServerTimer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
     Script(ScriptEvent),
-    Deliver { to: Node, packet: Box<Packet> },
-    Client { client: u16, timer: ClientTimer, generation: u32 },
-    Server { role: Role, timer: ServerTimer },
+    Deliver {
+        to: Node,
+        packet: Box<Packet>,
+    },
+    Client {
+        client: u16,
+        timer: ClientTimer,
+        generation: u32,
+    },
+    Server {
+        role: Role,
+        timer: ServerTimer,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,7 +123,10 @@ impl Ctx<'_> {
             Destination::Broadcast => &[Node::Primary, Node::Secondary],
         };
         for &r in receivers {
-            let event = Event::Deliver { to: r, packet: Box::new(packet.clone()) };
+            let event = Event::Deliver {
+                to: r,
+                packet: Box::new(packet.clone()),
+            };
             self.timers.push((packet.arrives_at, event));
         }
         self.effects.push(Effect::Sent { packet, why });
@@ -133,8 +150,13 @@ pub struct World {
 impl World {
     /// A world at t = 0 with both servers in NORMAL and the script queued.
     pub fn new(cfg: Arc<Config>) -> World {
-        let servers = [Server::new_balanced(Role::Primary, &cfg), Server::new_balanced(Role::Secondary, &cfg)];
-        let clients = (0..cfg.clients.len()).map(|i| Client::new(i as u16)).collect();
+        let servers = [
+            Server::new_balanced(Role::Primary, &cfg),
+            Server::new_balanced(Role::Secondary, &cfg),
+        ];
+        let clients = (0..cfg.clients.len())
+            .map(|i| Client::new(i as u16))
+            .collect();
         let mut world = World {
             rng: Rng::new(cfg.seed),
             cfg: cfg.clone(),
@@ -179,19 +201,32 @@ impl World {
 
     /// When the next event is due, if any is left before the end.
     pub fn next_event_at(&self) -> Option<Time> {
-        self.queue.peek().map(|s| s.at).filter(|&t| t <= self.cfg.end)
+        self.queue
+            .peek()
+            .map(|s| s.at)
+            .filter(|&t| t <= self.cfg.end)
     }
 
     fn schedule(&mut self, at: Time, event: Event) {
         self.seq += 1;
-        self.queue.push(Scheduled { at, seq: self.seq, event });
+        self.queue.push(Scheduled {
+            at,
+            seq: self.seq,
+            event,
+        });
     }
 
     /// Processes the next event and returns its step; `None` once the run is over.
     pub fn step(&mut self) -> Option<Step> {
+        self.step_until(self.cfg.end)
+    }
+
+    /// Like [`World::step`], but only for events at or before `limit`.
+    pub fn step_until(&mut self, limit: Time) -> Option<Step> {
+        let limit = limit.min(self.cfg.end);
         loop {
             let next = self.queue.peek()?;
-            if next.at > self.cfg.end {
+            if next.at > limit {
                 return None;
             }
             let Scheduled { at, event, .. } = self.queue.pop()?;
@@ -205,11 +240,8 @@ impl World {
     /// Runs every step up to and including `until`.
     pub fn run_until(&mut self, until: Time) -> Vec<Step> {
         let mut out = Vec::new();
-        while self.queue.peek().is_some_and(|s| s.at <= until) {
-            match self.step() {
-                Some(s) => out.push(s),
-                None => break,
-            }
+        while let Some(s) = self.step_until(until) {
+            out.push(s);
         }
         out
     }
@@ -232,20 +264,36 @@ impl World {
             }
             Event::Deliver { to, packet } => {
                 match (to, &packet.body, packet.from) {
-                    (Node::Client(i), Body::Dhcp(m), _) => self.clients[usize::from(i)].on_packet(m, &mut ctx),
+                    (Node::Client(i), Body::Dhcp(m), _) => {
+                        self.clients[usize::from(i)].on_packet(m, &mut ctx)
+                    }
                     (Node::Primary | Node::Secondary, Body::Dhcp(m), Node::Client(c)) => {
-                        let role = if to == Node::Primary { Role::Primary } else { Role::Secondary };
+                        let role = if to == Node::Primary {
+                            Role::Primary
+                        } else {
+                            Role::Secondary
+                        };
                         self.servers[role.index()].on_dhcp(m, c, &mut ctx)
                     }
                     (Node::Primary | Node::Secondary, Body::Failover(m), _) => {
-                        let role = if to == Node::Primary { Role::Primary } else { Role::Secondary };
+                        let role = if to == Node::Primary {
+                            Role::Primary
+                        } else {
+                            Role::Secondary
+                        };
                         self.servers[role.index()].on_failover(m, &mut ctx)
                     }
-                    _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
+                    _ => ctx.effect(Effect::Note {
+                        why: Why::NotForServers,
+                    }),
                 }
                 (to, Cause::Received(*packet))
             }
-            Event::Client { client, timer, generation } => {
+            Event::Client {
+                client,
+                timer,
+                generation,
+            } => {
                 if !self.clients[usize::from(client)].on_timer(timer, generation, &mut ctx) {
                     return None;
                 }
@@ -260,13 +308,14 @@ impl World {
             Event::Server { role, timer } => {
                 let server = &mut self.servers[role.index()];
                 let t = match &timer {
-                    ServerTimer::PingDone { lease, client, .. } => {
-                        Timer::PingTimeout { client: *client, address: server.leases[*lease].address }
-                    }
+                    ServerTimer::PingDone { lease, client, .. } => Timer::PingTimeout {
+                        client: *client,
+                        address: server.leases[*lease].address,
+                    },
                     ServerTimer::AckFlush { .. } => Timer::AckFlush,
-                    ServerTimer::LeaseEnd { lease, .. } => {
-                        Timer::LeaseEnd { address: server.leases[*lease].address }
-                    }
+                    ServerTimer::LeaseEnd { lease, .. } => Timer::LeaseEnd {
+                        address: server.leases[*lease].address,
+                    },
                 };
                 if !server.on_timer(&timer, &mut ctx) {
                     return None;
@@ -274,11 +323,19 @@ impl World {
                 (role.node(), Cause::Timer(t))
             }
         };
-        let Ctx { effects, timers, .. } = ctx;
+        let Ctx {
+            effects, timers, ..
+        } = ctx;
         for (at, ev) in timers {
             self.schedule(at, ev);
         }
-        let step = Step { index: self.steps, at: self.now, node, cause, effects };
+        let step = Step {
+            index: self.steps,
+            at: self.now,
+            node,
+            cause,
+            effects,
+        };
         self.steps += 1;
         Some(step)
     }

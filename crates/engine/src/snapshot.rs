@@ -83,7 +83,10 @@ pub struct ClientView {
     pub lease_ends: Option<String>,
 }
 
-fn ordered_map<S: Serializer, V: Serialize>(items: &[(String, V)], s: S) -> Result<S::Ok, S::Error> {
+fn ordered_map<S: Serializer, V: Serialize>(
+    items: &[(String, V)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(items.len()))?;
     for (k, v) in items {
         map.serialize_entry(k, v)?;
@@ -126,7 +129,11 @@ impl Snapshot {
             let s = world.server(role);
             ServerView {
                 state: s.state.name().into(),
-                leases: s.leases.iter().map(|l| (l.address.to_string(), LeaseView::of(l))).collect(),
+                leases: s
+                    .leases
+                    .iter()
+                    .map(|l| (l.address.to_string(), LeaseView::of(l)))
+                    .collect(),
             }
         };
         let cfg = world.config();
@@ -147,7 +154,10 @@ impl Snapshot {
             .collect();
         Snapshot {
             time: time.clock(),
-            servers: Servers { primary: server(Role::Primary), secondary: server(Role::Secondary) },
+            servers: Servers {
+                primary: server(Role::Primary),
+                secondary: server(Role::Secondary),
+            },
             clients,
         }
     }

@@ -71,7 +71,10 @@ impl Time {
             if i > 0 && v >= 60 {
                 return Err(format!("'{text}': minutes and seconds must be below 60"));
             }
-            total = total.checked_mul(60).and_then(|t| t.checked_add(v)).ok_or("time too large")?;
+            total = total
+                .checked_mul(60)
+                .and_then(|t| t.checked_add(v))
+                .ok_or("time too large")?;
         }
         let millis = match frac {
             Some(f) => parse_fraction(f).ok_or_else(|| format!("'{text}': bad fraction"))?,
@@ -97,7 +100,13 @@ impl Time {
     /// `HH:MM:SS.mmm`, always with milliseconds (for trace lines).
     pub fn clock_millis(self) -> String {
         let s = self.secs();
-        format!("{:02}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, self.0 % 1000)
+        format!(
+            "{:02}:{:02}:{:02}.{:03}",
+            s / 3600,
+            (s / 60) % 60,
+            s % 60,
+            self.0 % 1000
+        )
     }
 }
 
@@ -130,9 +139,14 @@ impl Duration {
         let mut total: u64 = 0;
         let mut rest = text;
         while !rest.is_empty() {
-            let num_len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+            let num_len = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || *b == b'.')
+                .count();
             if num_len == 0 {
-                return Err(format!("'{text}' is not a duration such as 90s, 30m or 1h30m"));
+                return Err(format!(
+                    "'{text}' is not a duration such as 90s, 30m or 1h30m"
+                ));
             }
             let (num, tail) = rest.split_at(num_len);
             let unit_len = tail.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
@@ -143,7 +157,11 @@ impl Duration {
                 "m" => 60_000,
                 "h" => 3_600_000,
                 "d" => 86_400_000,
-                _ => return Err(format!("'{text}': unknown unit '{unit}' (use ms, s, m, h or d)")),
+                _ => {
+                    return Err(format!(
+                        "'{text}': unknown unit '{unit}' (use ms, s, m, h or d)"
+                    ))
+                }
             };
             let part = parse_scaled(num, scale).ok_or_else(|| format!("'{text}': bad number"))?;
             total = total.checked_add(part).ok_or("duration too large")?;
@@ -159,7 +177,11 @@ impl Duration {
             return "0s".into();
         }
         if ms % 1000 != 0 {
-            return if ms < 1000 { format!("{ms}ms") } else { format!("{:.3}s", ms as f64 / 1e3) };
+            return if ms < 1000 {
+                format!("{ms}ms")
+            } else {
+                format!("{:.3}s", ms as f64 / 1e3)
+            };
         }
         let s = ms / 1000;
         let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
@@ -209,12 +231,14 @@ fn parse_scaled(num: &str, scale: u64) -> Option<u64> {
     Some(total)
 }
 
+/// Milliseconds of a fraction of a second; digits past the third are cut off.
 fn parse_fraction(frac: &str) -> Option<u64> {
-    if frac.is_empty() || frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if frac.is_empty() || frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let v: u64 = frac.parse().ok()?;
-    Some(v * 10u64.pow(3 - frac.len() as u32))
+    let kept = &frac[..frac.len().min(3)];
+    let v: u64 = kept.parse().ok()?;
+    Some(v * 10u64.pow(3 - kept.len() as u32))
 }
 
 #[cfg(test)]
@@ -241,7 +265,8 @@ mod tests {
         assert_eq!(Time::parse("33:27"), Ok(Time(2_007_000)));
         assert!(Time::parse("00:61:00").is_err());
         assert!(Time::parse("1:2:3:4").is_err());
-        assert!(Time::parse("00:00:00.1234").is_err());
+        assert_eq!(Time::parse("00:33:27.0015"), Ok(Time(2_007_001)));
+        assert!(Time::parse("00:00:00.1234567890").is_err());
     }
 
     #[test]

@@ -65,9 +65,20 @@ pub enum Effect {
     /// A packet left the acting node.
     Sent { packet: Packet, why: Why },
     /// A server's view of an address changed (or was refreshed when `from == to`).
-    Lease { server: Role, address: Ipv4Addr, from: BindingState, to: BindingState, why: Why },
+    Lease {
+        server: Role,
+        address: Ipv4Addr,
+        from: BindingState,
+        to: BindingState,
+        why: Why,
+    },
     /// A client changed state.
-    Client { client: u16, from: ClientState, to: ClientState, why: Why },
+    Client {
+        client: u16,
+        from: ClientState,
+        to: ClientState,
+        why: Why,
+    },
     /// A decision that changed nothing visible (an ignored packet, a queued ack).
     Note { why: Why },
 }
@@ -102,23 +113,37 @@ impl LeaseTimeRule {
         match *self {
             LeaseTimeRule::WithinMclt { desired, mclt } => format!(
                 "the desired {} is not above the MCLT of {}, so no cap applies",
-                secs(desired), secs(mclt)
+                secs(desired),
+                secs(mclt)
             ),
             LeaseTimeRule::FirstMclt { desired, mclt } => format!(
                 "the desired time is {}, but the peer has acknowledged nothing beyond now for \
                  this address (tsfp), so the lease is capped at the MCLT, {} (draft-12 §5.2.1)",
-                secs(desired), secs(mclt)
+                secs(desired),
+                secs(mclt)
             ),
-            LeaseTimeRule::CappedByTsfp { desired, mclt, tsfp } => format!(
+            LeaseTimeRule::CappedByTsfp {
+                desired,
+                mclt,
+                tsfp,
+            } => {
+                format!(
                 "the desired {} would end after the peer-acknowledged time {} plus the MCLT {}, \
                  so the lease ends there (draft-12 §5.2.1)",
                 secs(desired), at(tsfp), secs(mclt)
-            ),
-            LeaseTimeRule::Desired { desired, mclt, tsfp } => format!(
+            )
+            }
+            LeaseTimeRule::Desired {
+                desired,
+                mclt,
+                tsfp,
+            } => {
+                format!(
                 "the peer has acknowledged {} (tsfp) and now + {} stays within tsfp + MCLT {}, \
                  so the full desired time is granted",
                 at(tsfp), secs(desired), secs(mclt)
-            ),
+            )
+            }
         }
     }
 }
@@ -132,13 +157,23 @@ pub enum Why {
     /// No answer: retransmit after a back-off.
     Retransmit { attempt: u32, wait: Duration },
     /// The first OFFER is taken.
-    TakeOffer { server: Role, address: Ipv4Addr, lease_time: u32 },
+    TakeOffer {
+        server: Role,
+        address: Ipv4Addr,
+        lease_time: u32,
+    },
     /// An OFFER arrived when the client no longer wanted one.
     IgnoreOffer,
     /// A reply for another transaction or an unexpected state.
     IgnoreReply { state: ClientState },
     /// DHCPACK received: bound.
-    Bound { address: Ipv4Addr, lease_time: u32, t1: Time, t2: Time, timing_dhclient: bool },
+    Bound {
+        address: Ipv4Addr,
+        lease_time: u32,
+        t1: Time,
+        t2: Time,
+        timing_dhclient: bool,
+    },
     /// DHCPNAK received.
     Nak,
     /// T1: renew by unicast.
@@ -159,9 +194,17 @@ pub enum Why {
     AlreadyRunning { state: ClientState },
     // ----- servers, DHCP side -----
     /// Load balancing: this server's bucket.
-    BalancedHere { bucket: u8, split: u16, by_client_id: bool },
+    BalancedHere {
+        bucket: u8,
+        split: u16,
+        by_client_id: bool,
+    },
     /// Load balancing: the peer's bucket, so stay silent.
-    BalancedToPeer { bucket: u8, split: u16, by_client_id: bool },
+    BalancedToPeer {
+        bucket: u8,
+        split: u16,
+        by_client_id: bool,
+    },
     /// `secs` above the limit: both servers answer.
     SecsOverride { secs: u16, max: u64 },
     /// `load balance max seconds` is 0: both answer.
@@ -169,21 +212,40 @@ pub enum Why {
     /// The peer has no free leases, so balancing is cancelled.
     PeerPoolEmpty { bucket: u8 },
     /// A lease was picked for the OFFER and is pinged first.
-    PingFirst { address: Ipv4Addr, wait: Duration, timer: PingTimer },
+    PingFirst {
+        address: Ipv4Addr,
+        wait: Duration,
+        timer: PingTimer,
+    },
     /// The offer goes out.
-    Offer { address: Ipv4Addr, rule: LeaseTimeRule, reused: bool },
+    Offer {
+        address: Ipv4Addr,
+        rule: LeaseTimeRule,
+        reused: bool,
+    },
     /// The client already holds this lease: offered again.
     OfferExisting { address: Ipv4Addr },
     /// No lease this server may give.
     NoFreeLease { peer_has: usize },
     /// A REQUEST answered with DHCPACK.
-    Ack { address: Ipv4Addr, rule: LeaseTimeRule, tstp: u64, renewal: bool },
+    Ack {
+        address: Ipv4Addr,
+        rule: LeaseTimeRule,
+        tstp: u64,
+        renewal: bool,
+    },
     /// Renewal inside the first quarter of the lease: the same lease again, no update.
     CacheThreshold { remaining: u64 },
     /// The requested lease is in the peer's free pool.
-    OwnedByPeer { address: Ipv4Addr, state: BindingState },
+    OwnedByPeer {
+        address: Ipv4Addr,
+        state: BindingState,
+    },
     /// The requested lease waits for the peer's agreement.
-    InTransition { address: Ipv4Addr, state: BindingState },
+    InTransition {
+        address: Ipv4Addr,
+        state: BindingState,
+    },
     /// The requested lease belongs to another client.
     NakOtherClient { address: Ipv4Addr },
     /// The requested address is not one this server knows.
@@ -196,17 +258,26 @@ pub enum Why {
     NotForServers,
     // ----- servers, failover side -----
     /// A BNDUPD tells the peer about a change.
-    SendUpdate { status: BindingState, potential_expiration: u64 },
+    SendUpdate {
+        status: BindingState,
+        potential_expiration: u64,
+    },
     /// The update waits: the peer's window is full.
     WindowFull { outstanding: u32, window: u32 },
     /// A peer update was accepted and installed.
-    UpdateAccepted { status: BindingState, installed: BindingState },
+    UpdateAccepted {
+        status: BindingState,
+        installed: BindingState,
+    },
     /// A peer update was refused.
     UpdateRejected { reason: u8, text: String },
     /// The BNDACK waits in the ack queue.
     AckQueued { pending: usize, flush_at: Time },
     /// Queued BNDACKs go out.
-    AckFlush { count: usize, because: AckFlushReason },
+    AckFlush {
+        count: usize,
+        because: AckFlushReason,
+    },
     /// The peer acknowledged: the transitional state becomes FREE.
     AckedToFree { was: BindingState },
     /// The peer acknowledged: tsfp catches up with tstp.
@@ -533,8 +604,16 @@ impl Step {
             .effects
             .iter()
             .filter_map(|e| match e {
-                Effect::Sent { packet, .. } => Some(format!("sends {}", describe_packet(cfg, packet))),
-                Effect::Lease { server, address, from, to, .. } if from != to => Some(format!(
+                Effect::Sent { packet, .. } => {
+                    Some(format!("sends {}", describe_packet(cfg, packet)))
+                }
+                Effect::Lease {
+                    server,
+                    address,
+                    from,
+                    to,
+                    ..
+                } if from != to => Some(format!(
                     "{address} {} → {} on the {server}",
                     from.name(),
                     to.name()
@@ -559,24 +638,31 @@ impl Step {
 
     /// Each effect's reason as its own sentence, in order.
     pub fn whys(&self, cfg: &Config) -> Vec<String> {
-        let actor = node_name(cfg, self.node);
         let mut out: Vec<String> = Vec::with_capacity(self.effects.len());
         for e in &self.effects {
-            let mut s = e.why().sentence(&actor);
-            if s.starts_with(actor.as_str()) {
-                // A sentence that opens with a name keeps the name's spelling.
-            } else if let Some(first) = s.get(..1) {
-                let upper = first.to_uppercase();
-                s.replace_range(..1, &upper);
-            }
-            if !s.ends_with('.') {
-                s.push('.');
-            }
+            let s = self.effect_sentence(cfg, e);
             if !out.contains(&s) {
                 out.push(s);
             }
         }
         out
+    }
+
+    /// One effect's reason as a finished sentence: capitalised (unless it opens
+    /// with a name, which keeps its spelling) and ending with a full stop.
+    pub fn effect_sentence(&self, cfg: &Config, effect: &Effect) -> String {
+        let actor = node_name(cfg, self.node);
+        let mut s = effect.why().sentence(&actor);
+        if !s.starts_with(actor.as_str()) {
+            if let Some(first) = s.get(..1) {
+                let upper = first.to_uppercase();
+                s.replace_range(..1, &upper);
+            }
+        }
+        if !s.ends_with('.') {
+            s.push('.');
+        }
+        s
     }
 }
 

@@ -20,70 +20,94 @@ fn arb_client() -> impl Strategy<Value = (u8, bool, bool, bool)> {
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
-        (any::<u64>(), 1u32..=24, 30u64..=7200, 0u16..=256, 0u64..=5, 1u32..=12),
-        (60u64..=7200, 60u64..=14400, any::<bool>(), any::<bool>(), 0u64..=40, 0u64..=40),
+        (
+            any::<u64>(),
+            1u32..=24,
+            30u64..=7200,
+            0u16..=256,
+            0u64..=5,
+            1u32..=12,
+        ),
+        (
+            60u64..=7200,
+            60u64..=14400,
+            any::<bool>(),
+            any::<bool>(),
+            0u64..=40,
+            0u64..=40,
+        ),
         prop::collection::vec(arb_client(), 1..6),
         prop::collection::vec((0usize..6, 0u64..10_800_000, 0u8..4), 1..16),
     )
-        .prop_map(|((seed, pool, mclt, split, lbms, window), (dflt, max, ping, edge, lat, link), clients, events)| {
-            let clients: Vec<ClientSpec> = clients
-                .iter()
-                .enumerate()
-                .map(|(i, &(b, cid, releases, dhclient))| ClientSpec {
-                    name: format!("c{i}"),
-                    mac: format!("02:00:00:00:{:02x}:{b:02x}", i),
-                    client_id: cid.then(|| format!("01:02:00:00:00:{:02x}:{b:02x}", i)),
-                    profile: releases.then(|| "releases-on-shutdown".into()),
-                    timing: dhclient.then(|| "dhclient".into()),
-                })
-                .collect();
-            let n = clients.len();
-            let events = events
-                .into_iter()
-                .map(|(c, at, a)| EventSpec {
-                    at: TimeSpec::Text(dhcpfo_engine::Time(at).clock_millis()),
-                    client: Some(format!("c{}", c % n)),
-                    action: ["boot", "release", "shutdown", "leave"][usize::from(a)].into(),
-                })
-                .collect();
-            Scenario {
-                title: "random".into(),
-                description: String::new(),
-                start: None,
-                seed,
-                end: Some(TimeSpec::Seconds(4 * 3600)),
-                failover: FailoverSection {
-                    mclt: Some(DurationSpec::Seconds(mclt)),
-                    split: Some(split),
-                    max_unacked_updates: Some(window),
-                    load_balance_max_seconds: Some(lbms),
-                    ..FailoverSection::default()
-                },
-                pool: PoolSection {
-                    subnet: "10.0.0.0/16".into(),
-                    range: ["10.0.1.0".into(), format!("10.0.1.{}", pool - 1)],
-                },
-                lease: LeaseSection {
-                    default: Some(DurationSpec::Seconds(dflt)),
-                    max: Some(DurationSpec::Seconds(max)),
-                    ping_check: Some(ping),
-                    ping_timer: edge.then(|| "second-edge".into()),
-                    ..LeaseSection::default()
-                },
-                network: NetworkSection {
-                    latency: Some(DurationSpec::Text(format!("{lat}ms"))),
-                    server_link_latency: Some(DurationSpec::Text(format!("{link}ms"))),
-                    ..NetworkSection::default()
-                },
+        .prop_map(
+            |(
+                (seed, pool, mclt, split, lbms, window),
+                (dflt, max, ping, edge, lat, link),
                 clients,
                 events,
-            }
-        })
+            )| {
+                let clients: Vec<ClientSpec> = clients
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(b, cid, releases, dhclient))| ClientSpec {
+                        name: format!("c{i}"),
+                        mac: format!("02:00:00:00:{:02x}:{b:02x}", i),
+                        client_id: cid.then(|| format!("01:02:00:00:00:{:02x}:{b:02x}", i)),
+                        profile: releases.then(|| "releases-on-shutdown".into()),
+                        timing: dhclient.then(|| "dhclient".into()),
+                    })
+                    .collect();
+                let n = clients.len();
+                let events = events
+                    .into_iter()
+                    .map(|(c, at, a)| EventSpec {
+                        at: TimeSpec::Text(dhcpfo_engine::Time(at).clock_millis()),
+                        client: Some(format!("c{}", c % n)),
+                        action: ["boot", "release", "shutdown", "leave"][usize::from(a)].into(),
+                    })
+                    .collect();
+                Scenario {
+                    title: "random".into(),
+                    description: String::new(),
+                    start: None,
+                    seed,
+                    end: Some(TimeSpec::Seconds(4 * 3600)),
+                    failover: FailoverSection {
+                        mclt: Some(DurationSpec::Seconds(mclt)),
+                        split: Some(split),
+                        max_unacked_updates: Some(window),
+                        load_balance_max_seconds: Some(lbms),
+                        ..FailoverSection::default()
+                    },
+                    pool: PoolSection {
+                        subnet: "10.0.0.0/16".into(),
+                        range: ["10.0.1.0".into(), format!("10.0.1.{}", pool - 1)],
+                    },
+                    lease: LeaseSection {
+                        default: Some(DurationSpec::Seconds(dflt)),
+                        max: Some(DurationSpec::Seconds(max)),
+                        ping_check: Some(ping),
+                        ping_timer: edge.then(|| "second-edge".into()),
+                        ..LeaseSection::default()
+                    },
+                    network: NetworkSection {
+                        latency: Some(DurationSpec::Text(format!("{lat}ms"))),
+                        server_link_latency: Some(DurationSpec::Text(format!("{link}ms"))),
+                        ..NetworkSection::default()
+                    },
+                    clients,
+                    events,
+                }
+            },
+        )
 }
 
 /// 48 cases unless `PROPTEST_CASES` asks for more.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(48)
 }
 
 fn check_world(w: &World) -> Result<(), TestCaseError> {
@@ -92,9 +116,16 @@ fn check_world(w: &World) -> Result<(), TestCaseError> {
     for role in [Role::Primary, Role::Secondary] {
         let s = w.server(role);
         let mut macs = HashSet::new();
-        for l in s.leases.iter().filter(|l| l.binding == BindingState::Active) {
+        for l in s
+            .leases
+            .iter()
+            .filter(|l| l.binding == BindingState::Active)
+        {
             prop_assert!(l.hardware.is_some(), "active lease without a client");
-            prop_assert!(macs.insert(l.hardware), "{role}: two active leases for one client");
+            prop_assert!(
+                macs.insert(l.hardware),
+                "{role}: two active leases for one client"
+            );
         }
     }
     Ok(())

@@ -1,0 +1,82 @@
+//! Large generated scenarios for benchmarks and load tests.
+//!
+//! [`busy_lan`] builds a scenario with many clients on short leases that boot
+//! spread over a minute, some releasing and rebooting, so that a run produces
+//! a long, varied trace (about 100 steps per client per simulated hour).
+
+use crate::scenario::{
+    ClientSpec, DurationSpec, EventSpec, FailoverSection, LeaseSection, NetworkSection,
+    PoolSection, Scenario, TimeSpec,
+};
+use crate::time::Time;
+
+/// `clients` clients on a pool of `clients + clients / 4` addresses for `hours` hours.
+pub fn busy_lan(clients: u16, hours: u64) -> Scenario {
+    let pool = u32::from(clients) + u32::from(clients) / 4 + 2;
+    let last = u32::from(std::net::Ipv4Addr::new(10, 20, 0, 10)) + pool - 1;
+    let mut events = Vec::new();
+    let mut specs = Vec::new();
+    for i in 0..clients {
+        let name = format!("host{i:03}");
+        specs.push(ClientSpec {
+            name: name.clone(),
+            mac: format!("02:10:00:00:{:02x}:{:02x}", i >> 8, i & 0xff),
+            client_id: None,
+            profile: None,
+            timing: (i % 2 == 0).then(|| "dhclient".into()),
+        });
+        let boot = Time(u64::from(i) * 60_000 / u64::from(clients.max(1)));
+        events.push(event(boot, &name, "boot"));
+        if i % 5 == 0 {
+            events.push(event(
+                boot.plus(crate::time::Duration::from_secs(1500)),
+                &name,
+                "release",
+            ));
+            events.push(event(
+                boot.plus(crate::time::Duration::from_secs(1800)),
+                &name,
+                "boot",
+            ));
+        }
+    }
+    Scenario {
+        title: format!("Busy LAN: {clients} clients"),
+        description: "Generated load for benchmarks.".into(),
+        start: None,
+        seed: 7,
+        end: Some(TimeSpec::Seconds(hours * 3600)),
+        failover: FailoverSection {
+            mclt: Some(DurationSpec::Seconds(120)),
+            split: Some(128),
+            max_unacked_updates: Some(10),
+            load_balance_max_seconds: Some(3),
+            ..FailoverSection::default()
+        },
+        pool: PoolSection {
+            subnet: "10.20.0.0/16".into(),
+            range: [
+                "10.20.0.10".into(),
+                std::net::Ipv4Addr::from(last).to_string(),
+            ],
+        },
+        lease: LeaseSection {
+            default: Some(DurationSpec::Seconds(300)),
+            min: Some(DurationSpec::Seconds(60)),
+            max: Some(DurationSpec::Seconds(600)),
+            ping_check: Some(true),
+            ..LeaseSection::default()
+        },
+        network: NetworkSection::default(),
+        clients: specs,
+        events,
+    }
+}
+
+fn event(at: Time, client: &str, action: &str) -> EventSpec {
+    EventSpec {
+        at: TimeSpec::Text(at.clock_millis()),
+        client: Some(client.into()),
+        action: action.into(),
+    }
+}
