@@ -493,186 +493,213 @@ fn parse_hex_bytes(text: &str) -> Option<Vec<u8>> {
     bytes.filter(|b| !b.is_empty() && b.len() <= 255)
 }
 
+fn err<T>(location: impl Into<String>, message: impl Into<String>) -> Result<T, ScenarioError> {
+    Err(ScenarioError::at(location, message))
+}
+
 fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
     if s.title.trim().is_empty() {
-        return Err(ScenarioError::at("title", "a scenario needs a title"));
+        return err("title", "a scenario needs a title");
     }
-    let f = &s.failover;
-    let mclt = whole_secs(
-        duration(&f.mclt, "failover.mclt", Duration::from_secs(3600))?,
-        "failover.mclt",
-        1,
-        86_400 * 7,
-    )?;
+    let failover = validate_failover(&s.failover)?;
+    let (subnet, pool) = validate_pool(&s.pool)?;
+    let primary_address = server_address(&s.network.primary, "network.primary", subnet, &pool, 1)?;
+    let secondary_address =
+        server_address(&s.network.secondary, "network.secondary", subnet, &pool, 2)?;
+    if primary_address == secondary_address {
+        return err("network.secondary", "both servers have the same address");
+    }
+    let lease = validate_lease(&s.lease)?;
+    let (lan_latency, link_latency) = validate_latency(&s.network)?;
+    let clients = validate_clients(&s.clients)?;
+    let events = validate_events(&s.events, &clients)?;
+    let last_event = events.last().map(|e| e.at).unwrap_or(Time::ZERO);
+    let end = match &s.end {
+        Some(spec) => instant(spec, "end")?,
+        None => last_event.plus(Duration::from_secs(300)),
+    };
+    if end.secs() > MAX_END_SECS {
+        return err("end", "a run may last at most 30 days");
+    }
+    Ok(Config {
+        title: s.title.clone(),
+        description: s.description.clone(),
+        start_label: s.start.clone(),
+        seed: s.seed,
+        end,
+        mclt: failover.mclt,
+        split: failover.split,
+        hba: Hba::from_split(failover.split),
+        max_response_delay: failover.max_response_delay,
+        max_unacked_updates: failover.max_unacked_updates,
+        load_balance_max_seconds: failover.load_balance_max_seconds,
+        subnet,
+        pool,
+        primary_address,
+        secondary_address,
+        default_lease_time: lease.default,
+        min_lease_time: lease.min,
+        max_lease_time: lease.max,
+        ping_check: lease.ping_check,
+        ping_timer: lease.ping_timer,
+        ping_timeout: lease.ping_timeout,
+        lan_latency,
+        link_latency,
+        clients,
+        events,
+    })
+}
+
+/// `[failover]`, validated.
+struct FailoverValues {
+    mclt: u64,
+    split: u16,
+    max_response_delay: u64,
+    max_unacked_updates: u32,
+    load_balance_max_seconds: u64,
+}
+
+fn validate_failover(f: &FailoverSection) -> Result<FailoverValues, ScenarioError> {
+    let mclt = duration(&f.mclt, "failover.mclt", Duration::from_secs(3600))?;
+    let mclt = whole_secs(mclt, "failover.mclt", 1, 86_400 * 7)?;
     let split = f.split.unwrap_or(128);
     if split > 256 {
-        return Err(ScenarioError::at(
-            "failover.split",
-            "split is a bucket count, 0 to 256",
-        ));
+        return err("failover.split", "split is a bucket count, 0 to 256");
     }
-    let max_response_delay = whole_secs(
-        duration(
-            &f.max_response_delay,
-            "failover.max_response_delay",
-            Duration::from_secs(20),
-        )?,
-        "failover.max_response_delay",
-        1,
-        3600,
-    )?;
+    let path = "failover.max_response_delay";
+    let delay = duration(&f.max_response_delay, path, Duration::from_secs(20))?;
+    let max_response_delay = whole_secs(delay, path, 1, 3600)?;
+    // dhcpd: a missing or zero max-unacked-updates means its default, 100.
     let max_unacked_updates = match f.max_unacked_updates {
         None | Some(0) => 100,
-        Some(n) if n > 10_000 => {
-            return Err(ScenarioError::at(
-                "failover.max_unacked_updates",
-                "at most 10000",
-            ))
-        }
+        Some(n) if n > 10_000 => return err("failover.max_unacked_updates", "at most 10000"),
         Some(n) => n,
     };
-    let load_balance_max_seconds = f.load_balance_max_seconds.unwrap_or(0);
-    match &f.auto_partner_down {
-        None => {}
-        Some(DurationSpec::Text(t)) if t == "off" => {}
-        Some(DurationSpec::Seconds(0)) => {}
-        Some(_) => {
-            return Err(ScenarioError::at(
-                "failover.auto_partner_down",
-                "auto-partner-down needs the link-loss model, which is not modelled yet \
-                 (see the README's limits); use \"off\"",
-            ))
-        }
-    }
-    match f.start.as_deref() {
-        None | Some("normal") => {}
-        Some("fresh") => {
-            return Err(ScenarioError::at(
-                "failover.start",
-                "start = \"fresh\" (recover from empty databases) is not modelled yet; \
-                 use \"normal\"",
-            ))
-        }
-        Some(other) => {
-            return Err(ScenarioError::at(
-                "failover.start",
-                format!("'{other}' is not a start mode; use \"normal\" or \"fresh\""),
-            ))
-        }
-    }
+    check_auto_partner_down(&f.auto_partner_down)?;
+    check_start_mode(f.start.as_deref())?;
+    Ok(FailoverValues {
+        mclt,
+        split,
+        max_response_delay,
+        max_unacked_updates,
+        load_balance_max_seconds: f.load_balance_max_seconds.unwrap_or(0),
+    })
+}
 
-    let subnet: Subnet = s
-        .pool
+fn check_auto_partner_down(spec: &Option<DurationSpec>) -> Result<(), ScenarioError> {
+    match spec {
+        None | Some(DurationSpec::Seconds(0)) => Ok(()),
+        Some(DurationSpec::Text(t)) if t == "off" => Ok(()),
+        Some(_) => err(
+            "failover.auto_partner_down",
+            "auto-partner-down needs the link-loss model, which is not modelled yet \
+             (see the README's limits); use \"off\"",
+        ),
+    }
+}
+
+fn check_start_mode(start: Option<&str>) -> Result<(), ScenarioError> {
+    match start {
+        None | Some("normal") => Ok(()),
+        Some("fresh") => err(
+            "failover.start",
+            "start = \"fresh\" (recovery from empty databases) is not modelled yet; \
+             use \"normal\"",
+        ),
+        Some(other) => err(
+            "failover.start",
+            format!("'{other}' is not a start mode; use \"normal\" or \"fresh\""),
+        ),
+    }
+}
+
+fn address(text: &str, path: &str) -> Result<Ipv4Addr, ScenarioError> {
+    text.parse()
+        .or_else(|_| err(path, format!("'{text}' is not an IPv4 address")))
+}
+
+fn validate_pool(p: &PoolSection) -> Result<(Subnet, Vec<Ipv4Addr>), ScenarioError> {
+    let subnet: Subnet = p
         .subnet
         .parse()
-        .map_err(|m: String| ScenarioError::at("pool.subnet", m))?;
+        .or_else(|m: String| err("pool.subnet", m))?;
     if subnet.prefix > 30 {
-        return Err(ScenarioError::at(
-            "pool.subnet",
-            "the subnet needs room for two servers",
-        ));
+        return err("pool.subnet", "the subnet needs room for two servers");
     }
-    let first: Ipv4Addr = s.pool.range[0].parse().map_err(|_| {
-        ScenarioError::at(
-            "pool.range[0]",
-            format!("'{}' is not an IPv4 address", s.pool.range[0]),
-        )
-    })?;
-    let last: Ipv4Addr = s.pool.range[1].parse().map_err(|_| {
-        ScenarioError::at(
-            "pool.range[1]",
-            format!("'{}' is not an IPv4 address", s.pool.range[1]),
-        )
-    })?;
+    let first = address(&p.range[0], "pool.range[0]")?;
+    let last = address(&p.range[1], "pool.range[1]")?;
     for (i, a) in [first, last].iter().enumerate() {
         if !subnet.contains(*a) {
-            return Err(ScenarioError::at(
+            return err(
                 format!("pool.range[{i}]"),
                 format!("{a} is outside {subnet}"),
-            ));
+            );
         }
     }
     if u32::from(last) < u32::from(first) {
-        return Err(ScenarioError::at(
-            "pool.range",
-            "the range ends before it starts",
-        ));
+        return err("pool.range", "the range ends before it starts");
     }
     let size = (u32::from(last) - u32::from(first)) as usize + 1;
     if size > MAX_POOL {
-        return Err(ScenarioError::at(
-            "pool.range",
-            format!("at most {MAX_POOL} addresses"),
-        ));
+        return err("pool.range", format!("at most {MAX_POOL} addresses"));
     }
-    let pool: Vec<Ipv4Addr> = (u32::from(first)..=u32::from(last))
-        .map(Ipv4Addr::from)
-        .collect();
+    Ok((
+        subnet,
+        (u32::from(first)..=u32::from(last))
+            .map(Ipv4Addr::from)
+            .collect(),
+    ))
+}
 
-    let server_addr =
-        |spec: &Option<String>, path: &str, n: u32| -> Result<Ipv4Addr, ScenarioError> {
-            let a = match spec {
-                Some(t) => t.parse().map_err(|_| {
-                    ScenarioError::at(path, format!("'{t}' is not an IPv4 address"))
-                })?,
-                None => subnet.host(n),
-            };
-            if !subnet.contains(a) {
-                return Err(ScenarioError::at(path, format!("{a} is outside {subnet}")));
-            }
-            if pool.contains(&a) {
-                return Err(ScenarioError::at(
-                    path,
-                    format!("{a} is inside the pool range"),
-                ));
-            }
-            Ok(a)
-        };
-    let primary_address = server_addr(&s.network.primary, "network.primary", 1)?;
-    let secondary_address = server_addr(&s.network.secondary, "network.secondary", 2)?;
-    if primary_address == secondary_address {
-        return Err(ScenarioError::at(
-            "network.secondary",
-            "both servers have the same address",
-        ));
-    }
-
-    let l = &s.lease;
-    let max_lease_time = whole_secs(
-        duration(&l.max, "lease.max", Duration::from_secs(86_400))?,
-        "lease.max",
-        1,
-        86_400 * 365,
-    )?;
-    let default_lease_time = whole_secs(
-        duration(&l.default, "lease.default", Duration::from_secs(43_200))?,
-        "lease.default",
-        1,
-        86_400 * 365,
-    )?;
-    // dhcpd: a missing (or zero) min-lease-time is 300 s, but never above max-lease-time.
-    let min_lease_time = match &l.min {
-        None => 300.min(max_lease_time),
-        Some(_) => whole_secs(
-            duration(&l.min, "lease.min", Duration(0))?,
-            "lease.min",
-            0,
-            86_400 * 365,
-        )?,
+fn server_address(
+    spec: &Option<String>,
+    path: &str,
+    subnet: Subnet,
+    pool: &[Ipv4Addr],
+    host: u32,
+) -> Result<Ipv4Addr, ScenarioError> {
+    let a = match spec {
+        Some(t) => address(t, path)?,
+        None => subnet.host(host),
     };
-    let min_lease_time = if min_lease_time == 0 {
-        300.min(max_lease_time)
-    } else {
-        min_lease_time
+    if !subnet.contains(a) {
+        return err(path, format!("{a} is outside {subnet}"));
+    }
+    if pool.contains(&a) {
+        return err(path, format!("{a} is inside the pool range"));
+    }
+    Ok(a)
+}
+
+/// `[lease]`, validated.
+struct LeaseValues {
+    default: u64,
+    min: u64,
+    max: u64,
+    ping_check: bool,
+    ping_timer: PingTimer,
+    ping_timeout: Duration,
+}
+
+fn lease_secs(spec: &Option<DurationSpec>, path: &str, default: u64) -> Result<u64, ScenarioError> {
+    let d = duration(spec, path, Duration::from_secs(default))?;
+    whole_secs(d, path, 0, 86_400 * 365)
+}
+
+fn validate_lease(l: &LeaseSection) -> Result<LeaseValues, ScenarioError> {
+    let max = lease_secs(&l.max, "lease.max", 86_400)?.max(1);
+    let default = lease_secs(&l.default, "lease.default", 43_200)?.max(1);
+    // dhcpd: a missing or zero min-lease-time is 300 s, but never above max-lease-time.
+    let min = match lease_secs(&l.min, "lease.min", 0)? {
+        0 => 300.min(max),
+        m => m,
     };
     let ping_timer = match l.ping_timer.as_deref() {
         None | Some("timeout") => PingTimer::Timeout,
         Some("second-edge") => PingTimer::SecondEdge,
         Some(o) => {
-            return Err(ScenarioError::at(
-                "lease.ping_timer",
-                format!("'{o}' is not a ping timer; use \"timeout\" or \"second-edge\""),
-            ))
+            let msg = format!("'{o}' is not a ping timer; use \"timeout\" or \"second-edge\"");
+            return err("lease.ping_timer", msg);
         }
     };
     let ping_timeout = duration(
@@ -681,159 +708,128 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         Duration::from_secs(1),
     )?;
     if ping_timeout.0 > 60_000 {
-        return Err(ScenarioError::at("lease.ping_timeout", "at most 60s"));
+        return err("lease.ping_timeout", "at most 60s");
     }
+    let ping_check = l.ping_check.unwrap_or(true);
+    Ok(LeaseValues {
+        default,
+        min,
+        max,
+        ping_check,
+        ping_timer,
+        ping_timeout,
+    })
+}
 
-    let lan_latency = duration(&s.network.latency, "network.latency", Duration(1))?;
-    let link_latency = duration(
-        &s.network.server_link_latency,
-        "network.server_link_latency",
-        lan_latency,
-    )?;
+fn validate_latency(n: &NetworkSection) -> Result<(Duration, Duration), ScenarioError> {
+    let lan = duration(&n.latency, "network.latency", Duration(1))?;
+    let link = duration(&n.server_link_latency, "network.server_link_latency", lan)?;
     for (d, p) in [
-        (lan_latency, "network.latency"),
-        (link_latency, "network.server_link_latency"),
+        (lan, "network.latency"),
+        (link, "network.server_link_latency"),
     ] {
         if d.0 > 10_000 {
-            return Err(ScenarioError::at(p, "at most 10s"));
+            return err(p, "at most 10s");
         }
     }
+    Ok((lan, link))
+}
 
-    if s.clients.len() > MAX_CLIENTS {
-        return Err(ScenarioError::at(
-            "client",
-            format!("at most {MAX_CLIENTS} clients"),
-        ));
+fn validate_clients(specs: &[ClientSpec]) -> Result<Vec<ClientConfig>, ScenarioError> {
+    if specs.len() > MAX_CLIENTS {
+        return err("client", format!("at most {MAX_CLIENTS} clients"));
     }
-    let mut clients = Vec::with_capacity(s.clients.len());
-    for (i, c) in s.clients.iter().enumerate() {
-        let path = format!("client[{i}]");
-        if c.name.trim().is_empty() {
-            return Err(ScenarioError::at(
-                format!("{path}.name"),
-                "a client needs a name",
-            ));
-        }
-        if clients.iter().any(|o: &ClientConfig| o.name == c.name) {
-            return Err(ScenarioError::at(
-                format!("{path}.name"),
+    let mut clients: Vec<ClientConfig> = Vec::with_capacity(specs.len());
+    for (i, c) in specs.iter().enumerate() {
+        let client = validate_client(c, &format!("client[{i}]"))?;
+        if clients.iter().any(|o| o.name == client.name) {
+            return err(
+                format!("client[{i}].name"),
                 format!("'{}' is used twice", c.name),
-            ));
+            );
         }
-        let mac: Mac = c
-            .mac
-            .parse()
-            .map_err(|m: String| ScenarioError::at(format!("{path}.mac"), m))?;
-        if clients.iter().any(|o: &ClientConfig| o.mac == mac) {
-            return Err(ScenarioError::at(
-                format!("{path}.mac"),
-                format!("{mac} is used twice"),
-            ));
+        if clients.iter().any(|o| o.mac == client.mac) {
+            return err(
+                format!("client[{i}].mac"),
+                format!("{} is used twice", client.mac),
+            );
         }
-        let client_id = match &c.client_id {
-            None => None,
-            Some(t) => Some(parse_hex_bytes(t).ok_or_else(|| {
-                ScenarioError::at(
-                    format!("{path}.client_id"),
-                    "write the identifier as hex bytes, e.g. 01:02:00:00:00:00:01",
-                )
-            })?),
-        };
-        let profile =
-            match c.profile.as_deref() {
-                None | Some("keeps-lease") => ClientProfile::KeepsLease,
-                Some("releases-on-shutdown") => ClientProfile::ReleasesOnShutdown,
-                Some(o) => return Err(ScenarioError::at(
-                    format!("{path}.profile"),
-                    format!(
-                        "'{o}' is not a profile; use \"keeps-lease\" or \"releases-on-shutdown\""
-                    ),
-                )),
-            };
-        let timing = match c.timing.as_deref() {
-            None | Some("rfc2131") => ClientTiming::Rfc2131,
-            Some("dhclient") => ClientTiming::Dhclient,
-            Some(o) => {
-                return Err(ScenarioError::at(
-                    format!("{path}.timing"),
-                    format!("'{o}' is not a timing; use \"rfc2131\" or \"dhclient\""),
-                ))
-            }
-        };
-        clients.push(ClientConfig {
-            name: c.name.clone(),
-            mac,
-            client_id,
-            profile,
-            timing,
-        });
+        clients.push(client);
     }
+    Ok(clients)
+}
 
-    let mut events = Vec::with_capacity(s.events.len());
-    for (i, e) in s.events.iter().enumerate() {
+fn validate_client(c: &ClientSpec, path: &str) -> Result<ClientConfig, ScenarioError> {
+    if c.name.trim().is_empty() {
+        return err(format!("{path}.name"), "a client needs a name");
+    }
+    let mac: Mac = c
+        .mac
+        .parse()
+        .or_else(|m: String| err(format!("{path}.mac"), m))?;
+    let client_id = match &c.client_id {
+        None => None,
+        Some(t) => Some(parse_hex_bytes(t).ok_or_else(|| {
+            ScenarioError::at(
+                format!("{path}.client_id"),
+                "write the identifier as hex bytes, e.g. 01:02:00:00:00:00:01",
+            )
+        })?),
+    };
+    let profile = match c.profile.as_deref() {
+        None | Some("keeps-lease") => ClientProfile::KeepsLease,
+        Some("releases-on-shutdown") => ClientProfile::ReleasesOnShutdown,
+        Some(o) => {
+            let msg = format!("'{o}' is not a profile; use keeps-lease or releases-on-shutdown");
+            return err(format!("{path}.profile"), msg);
+        }
+    };
+    let timing = match c.timing.as_deref() {
+        None | Some("rfc2131") => ClientTiming::Rfc2131,
+        Some("dhclient") => ClientTiming::Dhclient,
+        Some(o) => {
+            let msg = format!("'{o}' is not a timing; use \"rfc2131\" or \"dhclient\"");
+            return err(format!("{path}.timing"), msg);
+        }
+    };
+    Ok(ClientConfig {
+        name: c.name.clone(),
+        mac,
+        client_id,
+        profile,
+        timing,
+    })
+}
+
+fn validate_events(
+    specs: &[EventSpec],
+    clients: &[ClientConfig],
+) -> Result<Vec<ScriptEvent>, ScenarioError> {
+    let mut events = Vec::with_capacity(specs.len());
+    for (i, e) in specs.iter().enumerate() {
         let path = format!("event[{i}]");
         let at = instant(&e.at, &format!("{path}.at"))?;
         if at.secs() > MAX_END_SECS {
-            return Err(ScenarioError::at(
-                format!("{path}.at"),
-                "events must fall within 30 days",
-            ));
+            return err(format!("{path}.at"), "events must fall within 30 days");
         }
-        let action =
-            Action::parse(&e.action).map_err(|m| ScenarioError::at(format!("{path}.action"), m))?;
-        let name = e.client.as_deref().ok_or_else(|| {
-            ScenarioError::at(
+        let action = Action::parse(&e.action).or_else(|m| err(format!("{path}.action"), m))?;
+        let Some(name) = e.client.as_deref() else {
+            return err(
                 format!("{path}.client"),
                 format!("action '{}' needs a client", e.action),
-            )
-        })?;
-        let client = clients.iter().position(|c| c.name == name).ok_or_else(|| {
-            ScenarioError::at(
+            );
+        };
+        let Some(client) = clients.iter().position(|c| c.name == name) else {
+            return err(
                 format!("{path}.client"),
                 format!("no client is named '{name}'"),
-            )
-        })?;
+            );
+        };
         events.push(ScriptEvent { at, client, action });
     }
-    // Keep the order of the file among events at the same instant.
+    // A stable sort keeps the file's order among events at the same instant.
     events.sort_by_key(|e| e.at);
-
-    let last_event = events.last().map(|e| e.at).unwrap_or(Time::ZERO);
-    let end = match &s.end {
-        Some(spec) => instant(spec, "end")?,
-        None => last_event.plus(Duration::from_secs(300)),
-    };
-    if end.secs() > MAX_END_SECS {
-        return Err(ScenarioError::at("end", "a run may last at most 30 days"));
-    }
-
-    Ok(Config {
-        title: s.title.clone(),
-        description: s.description.clone(),
-        start_label: s.start.clone(),
-        seed: s.seed,
-        end,
-        mclt,
-        split,
-        hba: Hba::from_split(split),
-        max_response_delay,
-        max_unacked_updates,
-        load_balance_max_seconds,
-        subnet,
-        pool,
-        primary_address,
-        secondary_address,
-        default_lease_time,
-        min_lease_time,
-        max_lease_time,
-        ping_check: l.ping_check.unwrap_or(true),
-        ping_timer,
-        ping_timeout,
-        lan_latency,
-        link_latency,
-        clients,
-        events,
-    })
+    Ok(events)
 }
 
 /// A built-in scenario: its short name and its TOML text.

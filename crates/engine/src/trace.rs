@@ -331,25 +331,38 @@ impl Why {
     pub fn sentence(&self, actor: &str) -> String {
         match self {
             Why::Boot => format!(
-                "{actor} starts in INIT and broadcasts DHCPDISCOVER to find a server (RFC 2131 §4.4.1)"
+                "{actor} starts in INIT and broadcasts DHCPDISCOVER to find a server \
+                 (RFC 2131 §4.4.1)"
             ),
             Why::Retransmit { attempt, wait } => format!(
                 "no usable answer yet: {actor} sends again (attempt {attempt}) and will wait {} \
                  before the next try (RFC 2131 §4.1 back-off)",
                 wait.human()
             ),
-            Why::TakeOffer { server, address, lease_time } => format!(
+            Why::TakeOffer {
+                server,
+                address,
+                lease_time,
+            } => format!(
                 "{actor} takes the first offer, {address} for {} from the {server}, and \
                  broadcasts DHCPREQUEST naming the {server} in the server identifier, which \
                  tells the other server its offer was declined (RFC 2131 §4.4.1)",
                 secs(u64::from(*lease_time))
             ),
-            Why::IgnoreOffer => format!("{actor} already chose an offer, so a later one is dropped"),
+            Why::IgnoreOffer => {
+                format!("{actor} already chose an offer, so a later one is dropped")
+            }
             Why::IgnoreReply { state } => format!(
                 "{actor} is {} and does not expect this reply, so it drops it",
                 state.name().to_uppercase()
             ),
-            Why::Bound { address, lease_time, t1, t2, timing_dhclient } => format!(
+            Why::Bound {
+                address,
+                lease_time,
+                t1,
+                t2,
+                timing_dhclient,
+            } => format!(
                 "DHCPACK: {actor} configures {address} for {}; it will renew at T1 {} and \
                  rebind at T2 {} ({})",
                 secs(u64::from(*lease_time)),
@@ -398,18 +411,34 @@ impl Why {
                 "{actor} is already running ({}), so the boot changes nothing",
                 state.name().to_uppercase()
             ),
-            Why::BalancedHere { bucket, split, by_client_id } => format!(
+            Why::BalancedHere {
+                bucket,
+                split,
+                by_client_id,
+            } => format!(
                 "load balancing: the {} hashes to bucket {bucket}, {} split {split}, which is \
                  this server's share (RFC 3074 §6; HBA bit set = primary)",
                 key_name(*by_client_id),
-                if u16::from(*bucket) < *split { "below" } else { "at or above" }
+                if u16::from(*bucket) < *split {
+                    "below"
+                } else {
+                    "at or above"
+                }
             ),
-            Why::BalancedToPeer { bucket, split, by_client_id } => format!(
+            Why::BalancedToPeer {
+                bucket,
+                split,
+                by_client_id,
+            } => format!(
                 "load balancing: the {} hashes to bucket {bucket}, {} split {split}, so the \
                  peer answers this DHCPDISCOVER and this server stays silent (dhcpd logs \
                  \"load balance to peer\"; RFC 3074 §6)",
                 key_name(*by_client_id),
-                if u16::from(*bucket) < *split { "below" } else { "at or above" }
+                if u16::from(*bucket) < *split {
+                    "below"
+                } else {
+                    "at or above"
+                }
             ),
             Why::SecsOverride { secs, max } => format!(
                 "the client has been trying for {secs} s, more than load balance max seconds \
@@ -422,7 +451,11 @@ impl Why {
                 "bucket {bucket} belongs to the peer, but the peer owns no free leases, so this \
                  server answers anyway (\"cancel load balance\")"
             ),
-            Why::PingFirst { address, wait, timer } => format!(
+            Why::PingFirst {
+                address,
+                wait,
+                timer,
+            } => format!(
                 "{address} is the oldest lease in this server's free pool; before offering it \
                  the server sends an ICMP echo to make sure nobody uses it, and waits {} — {}",
                 wait.human(),
@@ -434,7 +467,11 @@ impl Why {
                          anywhere between 0 and 1 s, as the thread explains",
                 }
             ),
-            Why::Offer { address, rule, reused } => format!(
+            Why::Offer {
+                address,
+                rule,
+                reused,
+            } => format!(
                 "{}{address} is offered; {}. The offer holds the address for two minutes but \
                  changes nothing on disk and tells the peer nothing",
                 if *reused { "no echo came back: " } else { "" },
@@ -453,13 +490,20 @@ impl Why {
                     "no free leases at all (dhcpd logs \"no free leases\")".into()
                 }
             }
-            Why::Ack { address, rule, tstp, renewal } => format!(
+            Why::Ack {
+                address,
+                rule,
+                tstp,
+                renewal,
+            } => {
+                format!(
                 "{} {address}: {}. The server records tstp {} (now + desired + half the grant) \
                  and tells the peer before answering the client",
                 if *renewal { "renewal of" } else { "DHCPACK for" },
                 rule.sentence(),
                 at(*tstp)
-            ),
+            )
+            }
             Why::CacheThreshold { remaining } => format!(
                 "the lease is less than a quarter old, so dhcpd answers with the unchanged \
                  lease ({} left) and sends no binding update (dhcp-cache-threshold 25 %)",
@@ -490,13 +534,19 @@ impl Why {
                 .into(),
             Why::ReleaseIgnored { reason } => format!("DHCPRELEASE ignored: {reason}"),
             Why::NotForServers => "servers do not act on this message type".into(),
-            Why::SendUpdate { status, potential_expiration } => format!(
+            Why::SendUpdate {
+                status,
+                potential_expiration,
+            } => format!(
                 "every change goes to the peer as a BNDUPD: binding status {}, potential \
                  expiration {} (draft-12 §7.1)",
                 status.name().to_uppercase(),
                 at(*potential_expiration)
             ),
-            Why::WindowFull { outstanding, window } => format!(
+            Why::WindowFull {
+                outstanding,
+                window,
+            } => format!(
                 "{outstanding} updates are waiting for acks, the peer's max-unacked-updates \
                  window of {window}, so this one waits in the update queue"
             ),
@@ -549,9 +599,9 @@ impl Why {
                 "the peer refused the update (reason {reason}: {text}); the lease keeps its \
                  state until the update is sent again"
             ),
-            Why::StaleAck { xid } => format!(
-                "ack for update xid {xid:#x}, which a newer update has replaced; ignored"
-            ),
+            Why::StaleAck { xid } => {
+                format!("ack for update xid {xid:#x}, which a newer update has replaced; ignored")
+            }
             Why::Affinity { bucket, split } => format!(
                 "MAC affinity (dhcpd 3.1 and later): the last client of this address hashes to \
                  bucket {bucket}, at or above split {split}, so it is a secondary client; the \

@@ -53,7 +53,10 @@ fn builtin_traces_match_their_golden_files() {
             .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
         if want != text {
             let line = want.lines().zip(text.lines()).position(|(a, b)| a != b);
-            panic!("{} differs from its golden trace (first at line {line:?}); UPDATE_GOLDEN=1 rewrites", b.name);
+            let name = b.name;
+            panic!(
+                "{name} differs from its golden trace at line {line:?}; UPDATE_GOLDEN=1 rewrites"
+            );
         }
     }
     let path = golden_dir().join("fingerprints.txt");

@@ -7,8 +7,9 @@ mod common;
 
 use common::*;
 use dhcpfo_engine::packet::{Body, FailoverMessage};
-use dhcpfo_engine::trace::Cause;
+use dhcpfo_engine::trace::{Cause, Effect};
 use dhcpfo_engine::BindingState::{Active, Backup, Expired, Free, Released};
+use dhcpfo_engine::Packet;
 use dhcpfo_engine::Role::{Primary, Secondary};
 use dhcpfo_engine::{Snapshot, Time};
 
@@ -86,6 +87,15 @@ fn isc_release_binding_updates_match_the_recording() {
     assert_eq!((s[2].2, s[2].3), (92, 92));
 }
 
+/// The xid of a BNDUPD or BNDACK.
+fn failover_xid(p: &Packet) -> Option<(&'static str, u32)> {
+    match &p.body {
+        Body::Failover(FailoverMessage::BndUpd(u)) => Some(("BNDUPD", u.xid)),
+        Body::Failover(FailoverMessage::BndAck(a)) => Some(("BNDACK", a.xid)),
+        _ => None,
+    }
+}
+
 /// Reference fact 5: a lone BNDUPD is acked 2 s after it arrives, but the
 /// primary's ack of the secondary's RELEASED leaves at once, just before its
 /// own BNDUPD BACKUP (same instant, ack first).
@@ -93,12 +103,11 @@ fn isc_release_binding_updates_match_the_recording() {
 fn isc_release_ack_timing_matches_the_recording() {
     let (_, t) = run_builtin("isc-release");
     let msgs = sent(&t);
-    let arrivals: Vec<_> = received(
+    let mut delays = Vec::new();
+    for step in received(
         &t,
         |s| matches!(&s.cause, Cause::Received(p) if p.name() == "BNDUPD"),
-    );
-    let mut delays = Vec::new();
-    for step in arrivals {
+    ) {
         let Cause::Received(upd) = &step.cause else {
             unreachable!()
         };
@@ -107,31 +116,31 @@ fn isc_release_ack_timing_matches_the_recording() {
         };
         let (_, ack) = msgs
             .iter()
-            .find(|(_, p)| matches!(&p.body, Body::Failover(FailoverMessage::BndAck(a)) if a.xid == u.xid && p.from != upd.from))
+            .find(|(_, p)| failover_xid(p) == Some(("BNDACK", u.xid)) && p.from != upd.from)
             .expect("every update is acked");
         delays.push((u.status, ack.sent_at.millis() - step.at.millis()));
     }
-    assert_eq!(
-        delays,
-        [
-            (Active, 2000),
-            (Active, 2000),
-            (Released, 2000),
-            (Active, 2000),
-            (Active, 2000),
-            (Released, 0),
-            (Backup, 2000)
-        ]
-    );
+    let want = [
+        (Active, 2000),
+        (Active, 2000),
+        (Released, 2000),
+        (Active, 2000),
+        (Active, 2000),
+        (Released, 0),
+        (Backup, 2000),
+    ];
+    assert_eq!(delays, want);
     // The immediate ack precedes the BNDUPD BACKUP in the same step.
-    let step = t.steps().iter().find(|s| s.effects.iter().any(|e| matches!(e,
-        dhcpfo_engine::trace::Effect::Sent { packet, .. } if packet.name() == "BNDUPD" && packet.from == Primary.node()
-            && matches!(&packet.body, Body::Failover(FailoverMessage::BndUpd(u)) if u.status == Backup)))).unwrap();
+    let backup_update = |p: &Packet| match &p.body {
+        Body::Failover(FailoverMessage::BndUpd(u)) => u.status == Backup,
+        _ => false,
+    };
+    let (step, _) = msgs.iter().find(|(_, p)| backup_update(p)).unwrap();
     let names: Vec<_> = step
         .effects
         .iter()
         .filter_map(|e| match e {
-            dhcpfo_engine::trace::Effect::Sent { packet, .. } => Some(packet.name()),
+            Effect::Sent { packet, .. } => Some(packet.name()),
             _ => None,
         })
         .collect();
