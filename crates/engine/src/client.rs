@@ -507,3 +507,131 @@ fn role_of(ctx: &Ctx, id: Ipv4Addr) -> Option<Role> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use crate::scenario::builtin;
+    use crate::sim::Ctx;
+    use crate::trace::Effect;
+
+    fn sent(effects: &[Effect]) -> Vec<(DhcpType, Destination, Ipv4Addr)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Sent { packet, .. } => match &packet.body {
+                    Body::Dhcp(m) => Some((m.message_type, packet.to, m.ciaddr)),
+                    Body::Failover(_) => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn ack(client: &Client, cfg: &crate::Config, lease_time: u32) -> DhcpMessage {
+        let mut to = DhcpMessage::request(DhcpType::Request, client.xid, cfg.clients[0].mac);
+        to.xid = client.xid;
+        let mut m = DhcpMessage::reply(DhcpType::Ack, &to, cfg.primary_address);
+        m.yiaddr = Ipv4Addr::new(192, 0, 2, 20);
+        m.lease_time = Some(lease_time);
+        m
+    }
+
+    /// At T1 the client unicasts to its server, at T2 it broadcasts, and when
+    /// the lease runs out it starts over with a DISCOVER (RFC 2131 §4.4.5).
+    #[test]
+    fn renew_rebind_expire() {
+        let cfg = builtin("dhcprelease").unwrap().validate().unwrap();
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut c = Client::new(0);
+        let mut ctx = Ctx::for_test(Time::ZERO, &cfg, &mut rng, &mut ids);
+        c.on_script(Action::Boot, &mut ctx);
+        assert_eq!(c.state, ClientState::Selecting);
+        c.state = ClientState::Requesting;
+        c.request_sent_at = Time::ZERO;
+        let m = ack(&c, &cfg, 3600);
+        c.on_packet(&m, &mut ctx);
+        assert_eq!(c.state, ClientState::Bound);
+        assert_eq!(c.t1_at, Some(Time::from_secs(1800)));
+        assert_eq!(c.t2_at, Some(Time::from_secs(3150)));
+        let _ = ctx.take();
+        let generation = c.lease_generation;
+
+        let mut ctx = Ctx::for_test(Time::from_secs(1800), &cfg, &mut rng, &mut ids);
+        assert!(c.on_timer(ClientTimer::Renew, generation, &mut ctx));
+        assert_eq!(c.state, ClientState::Renewing);
+        let (effects, _) = ctx.take();
+        let addr = Ipv4Addr::new(192, 0, 2, 20);
+        let unicast = Destination::Unicast(Node::Primary);
+        assert_eq!(sent(&effects), [(DhcpType::Request, unicast, addr)]);
+
+        let mut ctx = Ctx::for_test(Time::from_secs(3150), &cfg, &mut rng, &mut ids);
+        assert!(c.on_timer(ClientTimer::Rebind, generation, &mut ctx));
+        assert_eq!(c.state, ClientState::Rebinding);
+        let (effects, _) = ctx.take();
+        assert_eq!(
+            sent(&effects),
+            [(DhcpType::Request, Destination::Broadcast, addr)]
+        );
+
+        let mut ctx = Ctx::for_test(Time::from_secs(3600), &cfg, &mut rng, &mut ids);
+        assert!(c.on_timer(ClientTimer::Expiry, generation, &mut ctx));
+        assert_eq!((c.state, c.address), (ClientState::Selecting, None));
+        let (effects, _) = ctx.take();
+        let zero = Ipv4Addr::UNSPECIFIED;
+        assert_eq!(
+            sent(&effects),
+            [(DhcpType::Discover, Destination::Broadcast, zero)]
+        );
+        // The old lease's timers are stale now.
+        let mut ctx = Ctx::for_test(Time::from_secs(3600), &cfg, &mut rng, &mut ids);
+        assert!(!c.on_timer(ClientTimer::Renew, generation, &mut ctx));
+    }
+
+    /// A DHCPNAK sends the client back to INIT, which starts over at once.
+    #[test]
+    fn nak_restarts() {
+        let cfg = builtin("dhcprelease").unwrap().validate().unwrap();
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut c = Client::new(0);
+        let mut ctx = Ctx::for_test(Time::ZERO, &cfg, &mut rng, &mut ids);
+        c.on_script(Action::Boot, &mut ctx);
+        c.state = ClientState::Requesting;
+        let mut nak = ack(&c, &cfg, 0);
+        nak.message_type = DhcpType::Nak;
+        let xid = c.xid;
+        c.on_packet(&nak, &mut ctx);
+        assert_eq!(c.state, ClientState::Selecting);
+        assert_ne!(c.xid, xid, "a new transaction");
+        // A reply for another transaction is dropped.
+        let stale = ack(&c, &cfg, 60);
+        let mut other = stale.clone();
+        other.xid ^= 1;
+        c.on_packet(&other, &mut ctx);
+        assert_eq!(c.state, ClientState::Selecting);
+    }
+
+    /// dhclient's T1 for a 30 s lease falls 12 to 16 s after binding, as recorded.
+    #[test]
+    fn dhclient_t1_spread() {
+        let mut cfg = (*builtin("isc-release").unwrap().validate().unwrap()).clone();
+        cfg.clients[0].timing = ClientTiming::Dhclient;
+        for seed in 0..50 {
+            let mut rng = Rng::new(seed);
+            let mut ids = 0;
+            let mut c = Client::new(0);
+            let mut ctx = Ctx::for_test(Time::ZERO, &cfg, &mut rng, &mut ids);
+            c.on_script(Action::Boot, &mut ctx);
+            c.state = ClientState::Requesting;
+            let mut m = ack(&c, &cfg, 30);
+            m.server_id = Some(cfg.primary_address);
+            c.on_packet(&m, &mut ctx);
+            let t1 = c.t1_at.unwrap().secs();
+            assert!((12..=16).contains(&t1), "seed {seed}: T1 {t1}");
+            assert_eq!(c.t2_at, Some(Time::from_secs(26)));
+        }
+    }
+}

@@ -913,3 +913,160 @@ impl Server {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use crate::scenario::builtin;
+    use crate::sim::Ctx;
+    use crate::time::Time;
+
+    fn cfg() -> std::sync::Arc<Config> {
+        builtin("dhcprelease").unwrap().validate().unwrap()
+    }
+
+    fn whys(effects: &[Effect]) -> Vec<Why> {
+        effects.iter().map(|e| e.why().clone()).collect()
+    }
+
+    fn request(cfg: &Config, client: usize, address: Ipv4Addr) -> DhcpMessage {
+        let mut m = DhcpMessage::request(DhcpType::Request, 7, cfg.clients[client].mac);
+        m.requested_address = Some(address);
+        m.server_id = Some(cfg.primary_address);
+        m
+    }
+
+    /// Binds 192.0.2.20 on the primary to client 1 and returns the server.
+    fn bound_primary(cfg: &Config) -> Server {
+        let mut s = Server::new_balanced(Role::Primary, cfg);
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut ctx = Ctx::for_test(Time::from_secs(10), cfg, &mut rng, &mut ids);
+        s.on_dhcp(&request(cfg, 1, Ipv4Addr::new(192, 0, 2, 20)), 1, &mut ctx);
+        assert_eq!(
+            s.lease(Ipv4Addr::new(192, 0, 2, 20)).unwrap().binding,
+            BindingState::Active
+        );
+        s
+    }
+
+    #[test]
+    fn balanced_start_splits_the_pool_as_isc_does() {
+        let cfg = cfg();
+        let p = Server::new_balanced(Role::Primary, &cfg);
+        assert_eq!(
+            (p.count(BindingState::Free), p.count(BindingState::Backup)),
+            (10, 10)
+        );
+        assert_eq!(
+            p.pick_free(0).map(|i| p.leases[i].address.octets()[3]),
+            Some(20)
+        );
+        let s = Server::new_balanced(Role::Secondary, &cfg);
+        assert_eq!(
+            s.pick_free(0).map(|i| s.leases[i].address.octets()[3]),
+            Some(19)
+        );
+    }
+
+    #[test]
+    fn release_from_another_hardware_address_is_ignored() {
+        let cfg = cfg();
+        let mut s = bound_primary(&cfg);
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut ctx = Ctx::for_test(Time::from_secs(20), &cfg, &mut rng, &mut ids);
+        let mut m = DhcpMessage::request(DhcpType::Release, 9, cfg.clients[0].mac);
+        m.ciaddr = Ipv4Addr::new(192, 0, 2, 20);
+        s.on_dhcp(&m, 0, &mut ctx);
+        let (effects, _) = ctx.take();
+        assert!(matches!(whys(&effects)[..], [Why::ReleaseIgnored { .. }]));
+        assert_eq!(s.lease(m.ciaddr).unwrap().binding, BindingState::Active);
+    }
+
+    #[test]
+    fn request_for_another_clients_address_is_naked() {
+        let cfg = cfg();
+        let mut s = bound_primary(&cfg);
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut ctx = Ctx::for_test(Time::from_secs(20), &cfg, &mut rng, &mut ids);
+        s.on_dhcp(&request(&cfg, 0, Ipv4Addr::new(192, 0, 2, 20)), 0, &mut ctx);
+        let (effects, _) = ctx.take();
+        assert!(matches!(whys(&effects)[..], [Why::NakOtherClient { .. }]));
+        // An address outside the pool: silence.
+        let mut ctx = Ctx::for_test(Time::from_secs(20), &cfg, &mut rng, &mut ids);
+        s.on_dhcp(
+            &request(&cfg, 0, Ipv4Addr::new(198, 51, 100, 1)),
+            0,
+            &mut ctx,
+        );
+        let (effects, _) = ctx.take();
+        assert!(matches!(whys(&effects)[..], [Why::UnknownAddress { .. }]));
+        // A BACKUP address on the primary belongs to the peer: silence.
+        let mut ctx = Ctx::for_test(Time::from_secs(20), &cfg, &mut rng, &mut ids);
+        s.on_dhcp(&request(&cfg, 0, Ipv4Addr::new(192, 0, 2, 11)), 0, &mut ctx);
+        let (effects, _) = ctx.take();
+        assert!(matches!(whys(&effects)[..], [Why::OwnedByPeer { .. }]));
+    }
+
+    #[test]
+    fn renewal_in_the_first_quarter_returns_the_unchanged_lease() {
+        let cfg = cfg();
+        let mut s = bound_primary(&cfg);
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut ctx = Ctx::for_test(Time::from_secs(100), &cfg, &mut rng, &mut ids);
+        let mut m = request(&cfg, 1, Ipv4Addr::UNSPECIFIED);
+        m.requested_address = None;
+        m.ciaddr = Ipv4Addr::new(192, 0, 2, 20);
+        s.on_dhcp(&m, 1, &mut ctx);
+        let (effects, _) = ctx.take();
+        assert!(matches!(
+            whys(&effects)[..],
+            [Why::CacheThreshold { remaining: 3510 }]
+        ));
+    }
+
+    #[test]
+    fn secondary_refuses_nothing_the_strict_table_allows() {
+        let cfg = cfg();
+        let mut s = Server::new_balanced(Role::Secondary, &cfg);
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let mut ctx = Ctx::for_test(Time::from_secs(5), &cfg, &mut rng, &mut ids);
+        let update = BindingUpdate {
+            xid: 1,
+            time: 5,
+            address: Ipv4Addr::new(192, 0, 2, 200),
+            status: BindingState::Active,
+            client_id: None,
+            hardware: Some(cfg.clients[0].mac),
+            lease_expiration: 100,
+            potential_expiration: 200,
+            start_time_of_state: 5,
+            cltt: 5,
+        };
+        s.on_failover(&FailoverMessage::BndUpd(update.clone()), &mut ctx);
+        let (effects, _) = ctx.take();
+        let rejected = whys(&effects);
+        assert!(
+            matches!(rejected[0], Why::UpdateRejected { reason: 1, .. }),
+            "{rejected:?}"
+        );
+        // An ACTIVE update without a hardware address lacks binding information.
+        let mut ctx = Ctx::for_test(Time::from_secs(5), &cfg, &mut rng, &mut ids);
+        let missing = BindingUpdate {
+            address: Ipv4Addr::new(192, 0, 2, 20),
+            hardware: None,
+            ..update
+        };
+        s.on_failover(&FailoverMessage::BndUpd(missing), &mut ctx);
+        let (effects, _) = ctx.take();
+        assert!(matches!(
+            whys(&effects)[0],
+            Why::UpdateRejected { reason: 3, .. }
+        ));
+    }
+}

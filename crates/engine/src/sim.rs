@@ -92,7 +92,29 @@ pub(crate) struct Ctx<'a> {
     timers: Vec<(Time, Event)>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// A context for unit tests of one node.
+    #[cfg(test)]
+    pub fn for_test(now: Time, cfg: &'a Config, rng: &'a mut Rng, ids: &'a mut u32) -> Ctx<'a> {
+        Ctx {
+            now,
+            cfg,
+            rng,
+            next_packet_id: ids,
+            effects: Vec::new(),
+            timers: Vec::new(),
+        }
+    }
+
+    /// What the node did so far (unit tests).
+    #[cfg(test)]
+    pub fn take(&mut self) -> (Vec<Effect>, Vec<(Time, Event)>) {
+        (
+            std::mem::take(&mut self.effects),
+            std::mem::take(&mut self.timers),
+        )
+    }
+
     /// Records an effect.
     pub fn effect(&mut self, e: Effect) {
         self.effects.push(e);
