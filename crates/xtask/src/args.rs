@@ -7,7 +7,8 @@ usage: cargo xtask <task> [options]
 tasks:
   serve [--port N]     build the release bundle and serve dist/ on 127.0.0.1 (default port 8080)
   test                 fmt, clippy, host and wasm tests, release build, browser tests
-  bench                the engine's benchmarks and the release size report
+  test-long            the engine's property tests with many more random scenarios
+  bench                the engine's benchmarks (native and wasm) and the release size report
   dist [--check-size]  release build and size report; --check-size fails over budget
   help                 this text";
 
@@ -26,6 +27,8 @@ pub enum Task {
     },
     /// The whole test pipeline.
     Test,
+    /// The property tests with a large case count.
+    TestLong,
     /// Benchmarks plus the size report.
     Bench,
     /// Release build plus the size report.
@@ -44,6 +47,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Task, String> {
         "help" | "--help" | "-h" => no_options(&rest, Task::Help),
         "serve" => parse_serve(&rest),
         "test" => no_options(&rest, Task::Test),
+        "test-long" => no_options(&rest, Task::TestLong),
         "bench" => no_options(&rest, Task::Bench),
         "dist" => parse_dist(&rest),
         other => Err(format!("unknown task `{other}`")),

@@ -7,7 +7,8 @@
 //!   it on 127.0.0.1 (default port 8080) until Ctrl-C.
 //! - `test`: install missing tools, then fmt, clippy, host tests, engine tests in WebAssembly,
 //!   the release build and the browser tests, stopping at the first failure.
-//! - `bench`: the engine's benchmarks, then the size report of the release build.
+//! - `test-long`: the engine's property tests over 5,000 random scenarios each (release build).
+//! - `bench`: the engine's benchmarks natively and in WebAssembly, then the size report.
 //! - `dist [--check-size]`: the release build and its size report; with `--check-size` a bundle
 //!   over the budget fails the task.
 //!
@@ -62,6 +63,7 @@ fn run(task: Task) -> Outcome {
         }
         Task::Serve { port } => serve(port),
         Task::Test => check::run_all(),
+        Task::TestLong => test_long(),
         Task::Bench => bench(),
         Task::Dist { check_size } => dist(check_size),
     }
@@ -87,7 +89,41 @@ fn bench() -> Outcome {
     } else {
         println!("No benchmarks in crates/engine/benches yet: skipping `cargo bench`.");
     }
+    wasm_bench()?;
     dist(false)
+}
+
+/// `cargo xtask test-long`: many more random scenarios than the test command runs.
+fn test_long() -> Outcome {
+    let args = [
+        "test",
+        "--release",
+        "-p",
+        "dhcpfo-engine",
+        "--test",
+        "properties",
+    ];
+    shell::run(shell::cargo().env("PROPTEST_CASES", "5000").args(args))
+}
+
+/// The engine's speed compiled to WebAssembly and run in Node (the ignored
+/// `wasm_speed` test prints its figures; it asserts nothing about time).
+fn wasm_bench() -> Outcome {
+    tools::ensure_tools()?;
+    let args = [
+        "test",
+        "--release",
+        "-p",
+        "dhcpfo-engine",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "wasm_speed",
+        "--",
+        "--include-ignored",
+        "--nocapture",
+    ];
+    shell::run(shell::cargo().args(args))
 }
 
 /// `cargo xtask dist`: release build and size report; `check_size` turns OVER BUDGET into a
