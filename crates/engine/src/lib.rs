@@ -21,11 +21,17 @@
 pub mod addr;
 pub mod balance;
 pub mod client;
+#[cfg(feature = "next")]
+pub mod conf;
 pub mod failover;
 pub mod fingerprint;
 pub mod invariant;
 pub mod lease;
+#[cfg(feature = "next")]
+pub mod leases;
 pub mod packet;
+#[cfg(feature = "next")]
+pub mod pcap;
 pub mod rng;
 pub mod scenario;
 pub mod server;
@@ -36,6 +42,8 @@ pub mod synthetic;
 pub mod time;
 pub mod timeline;
 pub mod trace;
+#[cfg(feature = "next")]
+pub mod wire;
 
 pub use client::ClientState;
 pub use failover::FailoverState;

@@ -337,6 +337,9 @@ pub struct Config {
     pub description: String,
     /// Wall-clock label of t = 0.
     pub start_label: Option<String>,
+    /// Unix seconds of t = 0 (from `start`; 2000-01-01 when none is given).
+    /// Exports put absolute times on the wire and in lease files with it.
+    pub start_epoch: u64,
     /// Seed.
     pub seed: u64,
     /// When the run stops.
@@ -382,6 +385,9 @@ pub struct Config {
     /// The script, in time order.
     pub events: Vec<ScriptEvent>,
 }
+
+/// t = 0 of a scenario without a `start` label: 2000-01-01T00:00:00Z.
+pub const DEFAULT_START_EPOCH: u64 = 946_684_800;
 
 /// The most addresses a pool may have (keeps the page and the engine fast).
 pub const MAX_POOL: usize = 4096;
@@ -521,10 +527,15 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
     if end.secs() > MAX_END_SECS {
         return err("end", "a run may last at most 30 days");
     }
+    let start_epoch = match &s.start {
+        Some(label) => crate::time::parse_utc(label).or_else(|m| err("start", m))?,
+        None => DEFAULT_START_EPOCH,
+    };
     Ok(Config {
         title: s.title.clone(),
         description: s.description.clone(),
         start_label: s.start.clone(),
+        start_epoch,
         seed: s.seed,
         end,
         mclt: failover.mclt,

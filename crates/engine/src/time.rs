@@ -205,6 +205,60 @@ impl fmt::Display for Duration {
     }
 }
 
+/// Unix seconds of an RFC 3339 UTC instant such as `2006-07-27T00:00:00Z`
+/// (a date alone means midnight; an offset other than `Z`/`+00:00` is refused).
+pub fn parse_utc(text: &str) -> Result<u64, String> {
+    let bad = || format!("'{text}' is not a UTC time like 2006-07-27T00:00:00Z");
+    let t = text.trim();
+    let t = t.strip_suffix('Z').or_else(|| t.strip_suffix("+00:00")).unwrap_or(t);
+    let (date, clock) = t.split_once(['T', ' ']).unwrap_or((t, "00:00:00"));
+    let d: Vec<&str> = date.split('-').collect();
+    let [y, m, day] = d[..] else { return Err(bad()) };
+    let (y, m, day): (i64, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        day.parse().map_err(|_| bad())?,
+    );
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return Err(bad());
+    }
+    let secs = Time::parse(clock).map_err(|_| bad())?.secs();
+    if secs >= 86_400 {
+        return Err(bad());
+    }
+    let days = days_from_civil(y, m, day);
+    Ok(days as u64 * 86_400 + secs)
+}
+
+/// `YYYY/MM/DD HH:MM:SS` and the weekday (0 = Sunday) of Unix seconds `t`, UTC.
+pub fn civil_from_unix(t: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
+    let days = (t / 86_400) as i64;
+    let rem = t % 86_400;
+    // Days since 1970-01-01 to a civil date (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ((days + 4).rem_euclid(7)) as u32;
+    let (h, mi, s) = ((rem / 3600) as u32, ((rem / 60) % 60) as u32, (rem % 60) as u32);
+    (year, month, day, h, mi, s, weekday)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 fn parse_seconds(text: &str) -> Result<u64, String> {
     parse_scaled(text, 1000).ok_or_else(|| format!("'{text}' is not a number of seconds"))
 }
@@ -267,6 +321,18 @@ mod tests {
         assert!(Time::parse("1:2:3:4").is_err());
         assert_eq!(Time::parse("00:33:27.0015"), Ok(Time(2_007_001)));
         assert!(Time::parse("00:00:00.1234567890").is_err());
+    }
+
+    #[test]
+    fn utc_labels() {
+        assert_eq!(parse_utc("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(parse_utc("2026-12-04T15:23:46Z"), Ok(1_796_397_826));
+        assert_eq!(parse_utc("2006-07-27T00:00:00Z"), Ok(1_153_958_400));
+        assert!(parse_utc("2006-13-27T00:00:00Z").is_err());
+        assert!(parse_utc("yesterday").is_err());
+        // 2026-12-04 was a Friday (weekday 5).
+        assert_eq!(civil_from_unix(1_796_397_826), (2026, 12, 4, 15, 23, 46, 5));
+        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0, 4));
     }
 
     #[test]
