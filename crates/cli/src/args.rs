@@ -21,28 +21,17 @@ pub struct Opt {
 impl Opt {
     /// An option that takes a value.
     pub const fn value(long: &'static str, placeholder: &'static str) -> Opt {
-        Opt {
-            long,
-            short: None,
-            value: Some(placeholder),
-        }
+        Opt { long, short: None, value: Some(placeholder) }
     }
 
     /// A switch: present or not.
     pub const fn switch(long: &'static str) -> Opt {
-        Opt {
-            long,
-            short: None,
-            value: None,
-        }
+        Opt { long, short: None, value: None }
     }
 
     /// The same option with a one-letter form.
     pub const fn with_short(self, short: char) -> Opt {
-        Opt {
-            short: Some(short),
-            ..self
-        }
+        Opt { short: Some(short), ..self }
     }
 }
 
@@ -63,10 +52,7 @@ pub struct Parsed {
 
 /// Sorts `args` (the words after the command name) by the table `opts`.
 pub fn parse(command: &str, args: &[String], opts: &[Opt]) -> Result<Parsed, CliError> {
-    let mut parsed = Parsed {
-        command: command.into(),
-        ..Parsed::default()
-    };
+    let mut parsed = Parsed { command: command.into(), ..Parsed::default() };
     let mut words = args.iter();
     while let Some(word) = words.next() {
         if word == "--" {
@@ -142,10 +128,7 @@ impl Parsed {
 
     /// The value of `--long`, if given.
     pub fn value(&self, long: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(l, _)| *l == long)
-            .map(|(_, v)| v.as_str())
+        self.values.iter().find(|(l, _)| *l == long).map(|(_, v)| v.as_str())
     }
 
     /// Whether the switch `--long` was given.
@@ -155,8 +138,7 @@ impl Parsed {
 
     /// The value of `--long`, which the command cannot do without.
     pub fn required(&self, long: &str, placeholder: &str) -> Result<&str, CliError> {
-        self.value(long)
-            .ok_or_else(|| self.usage(format!("--{long} {placeholder} is required")))
+        self.value(long).ok_or_else(|| self.usage(format!("--{long} {placeholder} is required")))
     }
 
     /// Exactly one positional argument, called `name` in messages.
@@ -214,11 +196,7 @@ mod tests {
         assert!(parse("run", &words("x --brief=1"), OPTS).is_err());
         assert!(parse("run", &words("x --brief --brief"), OPTS).is_err());
         let two = parse("run", &words("x y"), OPTS).unwrap();
-        assert!(two
-            .single("SCENARIO")
-            .unwrap_err()
-            .to_string()
-            .contains("'y'"));
+        assert!(two.single("SCENARIO").unwrap_err().to_string().contains("'y'"));
     }
 
     #[test]

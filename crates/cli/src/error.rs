@@ -47,10 +47,7 @@ fn help_hint(command: &str) -> String {
 impl CliError {
     /// A usage error of `command` (empty for the top level).
     pub fn usage(command: &str, message: impl Into<String>) -> CliError {
-        CliError::Usage {
-            command: command.into(),
-            message: message.into(),
-        }
+        CliError::Usage { command: command.into(), message: message.into() }
     }
 
     /// Whether this is standard output closing early (`dhcpfo run x | head`).

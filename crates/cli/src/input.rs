@@ -99,9 +99,6 @@ mod tests {
     #[test]
     fn unknown_names_point_at_the_list() {
         let err = load("no-such-scenario").unwrap_err().to_string();
-        assert!(
-            err.contains("'no-such-scenario'") && err.contains("dhcpfo list"),
-            "{err}"
-        );
+        assert!(err.contains("'no-such-scenario'") && err.contains("dhcpfo list"), "{err}");
     }
 }

@@ -109,11 +109,7 @@ impl<'a> StepJson<'a> {
             summary: step.summary(cfg),
             why: step.why(cfg),
             whys: step.whys(cfg),
-            effects: step
-                .effects
-                .iter()
-                .map(|e| EffectJson::of(e, step, cfg))
-                .collect(),
+            effects: step.effects.iter().map(|e| EffectJson::of(e, step, cfg)).collect(),
         }
     }
 }
@@ -123,26 +119,17 @@ impl<'a> EffectJson<'a> {
     fn of(effect: &'a Effect, step: &Step, cfg: &Config) -> EffectJson<'a> {
         let why = step.effect_sentence(cfg, effect);
         match effect {
-            Effect::Sent { packet, .. } => EffectJson::Sent {
-                packet: PacketJson::of(packet, cfg),
-                why,
-            },
-            Effect::Lease {
-                server,
-                address,
-                from,
-                to,
-                ..
-            } => EffectJson::Lease {
+            Effect::Sent { packet, .. } => {
+                EffectJson::Sent { packet: PacketJson::of(packet, cfg), why }
+            }
+            Effect::Lease { server, address, from, to, .. } => EffectJson::Lease {
                 server: server.name(),
                 address: address.to_string(),
                 from: from.name(),
                 to: to.name(),
                 why,
             },
-            Effect::Client {
-                client, from, to, ..
-            } => EffectJson::Client {
+            Effect::Client { client, from, to, .. } => EffectJson::Client {
                 client: node_name(cfg, dhcpfo_engine::Node::Client(*client)),
                 from: from.name(),
                 to: to.name(),

@@ -29,12 +29,10 @@ const VERSION: &str = concat!("dhcpfo ", env!("CARGO_PKG_VERSION"));
 fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = words()
-        .and_then(|w| dispatch(&w, &mut out))
-        .and_then(|code| {
-            out.flush()?;
-            Ok(code)
-        });
+    let result = words().and_then(|w| dispatch(&w, &mut out)).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
     match result {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
@@ -89,10 +87,7 @@ fn help(rest: &[String], out: &mut dyn Write) -> Result<ExitCode, CliError> {
             Some(command) => print(out, command.help),
             None => Err(CliError::usage("", format!("unknown command '{name}'"))),
         },
-        [_, extra, ..] => Err(CliError::usage(
-            "",
-            format!("unexpected argument '{extra}'"),
-        )),
+        [_, extra, ..] => Err(CliError::usage("", format!("unexpected argument '{extra}'"))),
     }
 }
 

@@ -42,10 +42,7 @@ fn invalid_values_name_the_field() {
     let path = scratch.file("invalid.toml", &text);
     for command in ["run", "check", "url"] {
         let message = refused(&[command, &path]);
-        assert!(
-            message.contains(&path) && message.contains("event[1].at"),
-            "{message}"
-        );
+        assert!(message.contains(&path) && message.contains("event[1].at"), "{message}");
     }
     let message = refused(&["state", &path, "--at", "10"]);
     assert!(message.contains("event[1].at"), "{message}");
@@ -60,10 +57,7 @@ fn unknown_fields_and_names_are_named() {
     let missing = scratch.0.join("missing.toml");
     let missing = missing.to_str().unwrap();
     let message = refused(&["run", missing]);
-    assert!(
-        message.contains(missing) && message.contains("cannot read"),
-        "{message}"
-    );
+    assert!(message.contains(missing) && message.contains("cannot read"), "{message}");
 }
 
 #[test]

@@ -22,19 +22,14 @@ fn every_json_line_has_the_contract_keys() {
     let steps = json_lines(&["run", "dhcprelease", "--format", "json"]);
     assert!(steps.len() > 40, "{} steps", steps.len());
     for (i, step) in steps.iter().enumerate() {
-        for key in [
-            "index", "time", "kind", "node", "summary", "why", "whys", "effects",
-        ] {
+        for key in ["index", "time", "kind", "node", "summary", "why", "whys", "effects"] {
             assert!(step.get(key).is_some(), "step {i} lacks {key}: {step}");
         }
         assert_eq!(step["index"], i);
         assert!(["script", "receive", "timer"].contains(&step["kind"].as_str().unwrap()));
         for effect in step["effects"].as_array().unwrap() {
             let kind = effect["type"].as_str().expect("tagged effect");
-            assert!(
-                ["sent", "lease", "client", "note"].contains(&kind),
-                "{effect}"
-            );
+            assert!(["sent", "lease", "client", "note"].contains(&kind), "{effect}");
             assert!(effect["why"].is_string(), "{effect}");
         }
     }
@@ -67,11 +62,7 @@ fn sent_effects_carry_the_whole_packet() {
 fn text_lines_show_time_step_and_reasons() {
     let text = ok(&["run", "dhcprelease", "--until", "00:00:00"]);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(
-        lines[0].starts_with("00:00:00.000  #0  script: laptop boots"),
-        "{}",
-        lines[0]
-    );
+    assert!(lines[0].starts_with("00:00:00.000  #0  script: laptop boots"), "{}", lines[0]);
     assert!(lines[1].trim_start().starts_with("· "), "{}", lines[1]);
     let brief = ok(&["run", "dhcprelease", "--until", "00:00:00", "--brief"]);
     assert_eq!(brief.lines().count(), 2, "{brief}");
@@ -79,14 +70,7 @@ fn text_lines_show_time_step_and_reasons() {
 
 #[test]
 fn until_stops_after_the_last_step_at_that_time() {
-    let steps = json_lines(&[
-        "run",
-        "dhcprelease",
-        "--format",
-        "json",
-        "--until",
-        "00:33:27.001",
-    ]);
+    let steps = json_lines(&["run", "dhcprelease", "--format", "json", "--until", "00:33:27.001"]);
     let last = steps.last().expect("some steps");
     assert_eq!(last["time"], "00:33:27.001");
     let all = json_lines(&["run", "dhcprelease", "--format", "json"]);
@@ -108,9 +92,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     // The reader is dropped here, as `head -1` would close it.
     let out = child.wait_with_output().unwrap();
     assert!(first.starts_with("00:00:00.000  #0"), "{first}");

@@ -27,17 +27,12 @@ fn state_at(time: &str) -> Value {
 
 fn binding(state: &Value, server: &str, address: &str) -> String {
     let lease = &state["servers"][server]["leases"][address];
-    lease["binding"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {address} on the {server}"))
-        .into()
+    lease["binding"].as_str().unwrap_or_else(|| panic!("no {address} on the {server}")).into()
 }
 
 /// Every address of 192.0.2.10–29 is listed under both servers, and nothing else.
 fn assert_whole_pool(state: &Value) {
-    let pool: Vec<String> = (10..=29)
-        .map(|h| Ipv4Addr::new(192, 0, 2, h).to_string())
-        .collect();
+    let pool: Vec<String> = (10..=29).map(|h| Ipv4Addr::new(192, 0, 2, h).to_string()).collect();
     for server in ["primary", "secondary"] {
         let view = &state["servers"][server];
         assert_eq!(view["state"], "normal", "{server}");
@@ -45,10 +40,7 @@ fn assert_whole_pool(state: &Value) {
         let listed: Vec<&String> = leases.keys().collect();
         assert_eq!(listed.len(), pool.len(), "{server}: {listed:?}");
         for address in &pool {
-            assert!(
-                leases.contains_key(address),
-                "{address} missing on the {server}"
-            );
+            assert!(leases.contains_key(address), "{address} missing on the {server}");
         }
     }
 }
@@ -97,16 +89,8 @@ fn a_moment_after_the_release_both_servers_agree() {
     assert_eq!(state["time"], "00:33:30");
     assert_whole_pool(&state);
     for server in ["primary", "secondary"] {
-        assert_eq!(
-            binding(&state, server, DESKTOP),
-            "free",
-            "{DESKTOP} on the {server}"
-        );
-        assert_eq!(
-            binding(&state, server, LAPTOP),
-            "backup",
-            "{LAPTOP} on the {server}"
-        );
+        assert_eq!(binding(&state, server, DESKTOP), "free", "{DESKTOP} on the {server}");
+        assert_eq!(binding(&state, server, LAPTOP), "backup", "{LAPTOP} on the {server}");
     }
     assert_clients_off(&state);
 }
@@ -114,16 +98,10 @@ fn a_moment_after_the_release_both_servers_agree() {
 #[test]
 fn between_release_and_update_the_servers_disagree() {
     let state = state_at("00:33:27.0015");
-    assert_eq!(
-        state["time"], "00:33:27.001",
-        "the clock counts whole milliseconds"
-    );
+    assert_eq!(state["time"], "00:33:27.001", "the clock counts whole milliseconds");
     assert_whole_pool(&state);
     assert_eq!(binding(&state, "primary", DESKTOP), "released");
-    assert_eq!(
-        state["servers"]["primary"]["leases"][DESKTOP]["next"],
-        "free"
-    );
+    assert_eq!(state["servers"]["primary"]["leases"][DESKTOP]["next"], "free");
     assert_eq!(binding(&state, "secondary", DESKTOP), "active");
     assert_eq!(binding(&state, "secondary", LAPTOP), "released");
     assert_eq!(binding(&state, "primary", LAPTOP), "active");
@@ -133,21 +111,16 @@ fn between_release_and_update_the_servers_disagree() {
 #[test]
 fn before_the_release_the_clients_are_bound() {
     let state = state_at("00:33:26");
-    for (name, address, server) in [
-        ("desktop", DESKTOP, "primary"),
-        ("laptop", LAPTOP, "secondary"),
-    ] {
+    for (name, address, server) in
+        [("desktop", DESKTOP, "primary"), ("laptop", LAPTOP, "secondary")]
+    {
         let client = &state["clients"][name];
         assert_eq!(client["state"], "bound", "{name}: {client}");
         assert_eq!(client["address"], address);
         assert_eq!(client["server"], server);
         assert_eq!(client["lease_time"], 3600);
         for s in ["primary", "secondary"] {
-            assert_eq!(
-                binding(&state, s, address),
-                "active",
-                "{address} on the {s}"
-            );
+            assert_eq!(binding(&state, s, address), "active", "{address} on the {s}");
         }
     }
 }

@@ -18,8 +18,7 @@ fn links_round_trip_every_builtin() {
         let toml = ok(&["url", "--decode", link]);
         assert_eq!(toml.lines().next(), Some("# step = 7"));
         let back = Scenario::from_toml(&toml).unwrap_or_else(|e| panic!("{}: {e}", b.name));
-        back.validate()
-            .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        back.validate().unwrap_or_else(|e| panic!("{}: {e}", b.name));
         assert_eq!(back, builtin(b.name).unwrap(), "{}", b.name);
     }
 }
@@ -37,10 +36,7 @@ fn decoded_output_is_a_scenario_file_the_cli_runs() {
 fn a_bare_fragment_decodes_too() {
     let link = ok(&["url", "isc-expiry"]);
     let fragment = link.trim().split_once('#').unwrap().1.to_string();
-    assert_eq!(
-        ok(&["url", "--decode", &fragment]),
-        ok(&["url", "--decode", link.trim()])
-    );
+    assert_eq!(ok(&["url", "--decode", &fragment]), ok(&["url", "--decode", link.trim()]));
     assert!(ok(&["url", "--decode", "#dhcprelease.12"]).starts_with("# step = 12\n"));
 }
 

@@ -26,10 +26,7 @@ fn seeking(c: &mut Criterion) {
     let cfg = busy_lan(200, 6).validate().expect("valid");
     let t = Timeline::run(cfg);
     let n = t.steps().len();
-    assert!(
-        n >= 100_000,
-        "the seek benchmark wants a 100k-step run, got {n}"
-    );
+    assert!(n >= 100_000, "the seek benchmark wants a 100k-step run, got {n}");
     let mut g = c.benchmark_group("seek");
     let mut i = 0usize;
     g.bench_function("world_after_any_step_of_100k", |b| {

@@ -2,9 +2,7 @@
 use dhcpfo_engine::{scenario::builtin, Timeline};
 
 fn main() {
-    let name = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "dhcprelease".into());
+    let name = std::env::args().nth(1).unwrap_or_else(|| "dhcprelease".into());
     let parsed = match builtin(&name) {
         Some(s) => Ok(s),
         None => std::fs::read_to_string(&name)

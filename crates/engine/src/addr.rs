@@ -14,16 +14,12 @@ impl FromStr for Mac {
     fn from_str(text: &str) -> Result<Mac, String> {
         let parts: Vec<&str> = text.trim().split([':', '-']).collect();
         if parts.len() != 6 {
-            return Err(format!(
-                "'{text}' is not a MAC address like 02:00:00:00:00:01"
-            ));
+            return Err(format!("'{text}' is not a MAC address like 02:00:00:00:00:01"));
         }
         let mut out = [0u8; 6];
         for (slot, part) in out.iter_mut().zip(&parts) {
             if part.is_empty() || part.len() > 2 {
-                return Err(format!(
-                    "'{text}' is not a MAC address like 02:00:00:00:00:01"
-                ));
+                return Err(format!("'{text}' is not a MAC address like 02:00:00:00:00:01"));
             }
             *slot = u8::from_str_radix(part, 16)
                 .map_err(|_| format!("'{text}' is not a MAC address like 02:00:00:00:00:01"))?;
@@ -41,11 +37,7 @@ impl serde::Serialize for Mac {
 impl fmt::Display for Mac {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.0;
-        write!(
-            f,
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            b[0], b[1], b[2], b[3], b[4], b[5]
-        )
+        write!(f, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4], b[5])
     }
 }
 

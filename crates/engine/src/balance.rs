@@ -76,10 +76,7 @@ mod tests {
     use super::*;
 
     fn hex(s: &str) -> Vec<u8> {
-        s.split(':')
-            .filter(|p| !p.is_empty())
-            .map(|p| u8::from_str_radix(p, 16).unwrap())
-            .collect()
+        s.split(':').filter(|p| !p.is_empty()).map(|p| u8::from_str_radix(p, 16).unwrap()).collect()
     }
 
     /// The test vectors of the reference notes (§6.6), computed independently there.
@@ -109,18 +106,10 @@ mod tests {
         assert_eq!(bucket(&hex("02:77:00:00:00:04")), 92);
         assert_eq!(bucket(&hex("02:77:00:00:00:01")), 201);
         let hba = Hba::from_split(128);
-        for mac in [
-            "02:77:00:00:00:04",
-            "02:77:00:00:00:08",
-            "02:77:00:00:00:09",
-        ] {
+        for mac in ["02:77:00:00:00:04", "02:77:00:00:00:08", "02:77:00:00:00:09"] {
             assert!(hba.primary_serves(bucket(&hex(mac))), "{mac}");
         }
-        for mac in [
-            "02:77:00:00:00:01",
-            "02:77:00:00:00:05",
-            "02:77:00:00:00:06",
-        ] {
+        for mac in ["02:77:00:00:00:01", "02:77:00:00:00:05", "02:77:00:00:00:06"] {
             assert!(!hba.primary_serves(bucket(&hex(mac))), "{mac}");
         }
     }

@@ -62,10 +62,7 @@ impl ClientState {
 
     /// Whether the client has an address configured.
     pub fn has_address(self) -> bool {
-        matches!(
-            self,
-            ClientState::Bound | ClientState::Renewing | ClientState::Rebinding
-        )
+        matches!(self, ClientState::Bound | ClientState::Renewing | ClientState::Rebinding)
     }
 }
 
@@ -133,26 +130,20 @@ impl Client {
         match action {
             Action::Boot => {
                 if self.state != ClientState::Off {
-                    ctx.effect(Effect::Note {
-                        why: Why::AlreadyRunning { state: self.state },
-                    });
+                    ctx.effect(Effect::Note { why: Why::AlreadyRunning { state: self.state } });
                     return;
                 }
                 self.start_over(ctx, Why::Boot);
             }
             Action::Release => {
                 if !self.release(ctx) {
-                    ctx.effect(Effect::Note {
-                        why: Why::NothingToRelease { state: self.state },
-                    });
+                    ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
                 }
             }
             Action::Shutdown => {
                 let releases = ctx.cfg.clients[usize::from(self.index)].profile
                     == ClientProfile::ReleasesOnShutdown;
-                ctx.effect(Effect::Note {
-                    why: Why::Shutdown { releases },
-                });
+                ctx.effect(Effect::Note { why: Why::Shutdown { releases } });
                 if !(releases && self.release(ctx)) {
                     self.go_off(ctx, Why::Shutdown { releases });
                 }
@@ -196,9 +187,7 @@ impl Client {
             || msg.xid != self.xid
             || msg.chaddr != ctx.cfg.clients[usize::from(self.index)].mac
         {
-            ctx.effect(Effect::Note {
-                why: Why::IgnoreReply { state: self.state },
-            });
+            ctx.effect(Effect::Note { why: Why::IgnoreReply { state: self.state } });
             return;
         }
         let role = msg.server_id.and_then(|id| role_of(ctx, id));
@@ -207,17 +196,11 @@ impl Client {
                 let lease_time = msg.lease_time.unwrap_or(0);
                 self.offer = Some((msg.yiaddr, role));
                 self.attempt = 1;
-                let why = Why::TakeOffer {
-                    server: role,
-                    address: msg.yiaddr,
-                    lease_time,
-                };
+                let why = Why::TakeOffer { server: role, address: msg.yiaddr, lease_time };
                 self.set_state(ctx, ClientState::Requesting, why.clone());
                 self.send_request(ctx, why);
             }
-            (DhcpType::Offer, _, _) => ctx.effect(Effect::Note {
-                why: Why::IgnoreOffer,
-            }),
+            (DhcpType::Offer, _, _) => ctx.effect(Effect::Note { why: Why::IgnoreOffer }),
             (
                 DhcpType::Ack,
                 ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding,
@@ -235,21 +218,14 @@ impl Client {
                 self.lease_ends = None;
                 self.start_over(ctx, Why::Nak);
             }
-            _ => ctx.effect(Effect::Note {
-                why: Why::IgnoreReply { state: self.state },
-            }),
+            _ => ctx.effect(Effect::Note { why: Why::IgnoreReply { state: self.state } }),
         }
     }
 
     fn set_state(&mut self, ctx: &mut Ctx, to: ClientState, why: Why) {
         let from = self.state;
         self.state = to;
-        ctx.effect(Effect::Client {
-            client: self.index,
-            from,
-            to,
-            why,
-        });
+        ctx.effect(Effect::Client { client: self.index, from, to, why });
     }
 
     fn start_over(&mut self, ctx: &mut Ctx, why: Why) {
@@ -327,23 +303,11 @@ impl Client {
         match self.state {
             ClientState::Selecting => {
                 let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
-                self.send_discover(
-                    ctx,
-                    Why::Retransmit {
-                        attempt: self.attempt,
-                        wait,
-                    },
-                );
+                self.send_discover(ctx, Why::Retransmit { attempt: self.attempt, wait });
             }
             ClientState::Requesting if self.attempt <= MAX_REQUEST_ATTEMPTS => {
                 let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
-                self.send_request(
-                    ctx,
-                    Why::Retransmit {
-                        attempt: self.attempt,
-                        wait,
-                    },
-                );
+                self.send_request(ctx, Why::Retransmit { attempt: self.attempt, wait });
             }
             ClientState::Requesting => self.start_over(ctx, Why::Nak),
             ClientState::Renewing | ClientState::Rebinding => {
@@ -351,10 +315,7 @@ impl Client {
                 self.send_renewal(
                     ctx,
                     broadcast,
-                    Why::Retransmit {
-                        attempt: self.attempt,
-                        wait: Duration(0),
-                    },
+                    Why::Retransmit { attempt: self.attempt, wait: Duration(0) },
                 );
             }
             _ => {}
@@ -363,70 +324,29 @@ impl Client {
 
     fn bind(&mut self, msg: &DhcpMessage, role: Role, ctx: &mut Ctx) {
         let lease_time = msg.lease_time.unwrap_or(0);
-        let spec = &ctx.cfg.clients[usize::from(self.index)];
-        let dhclient = spec.timing == ClientTiming::Dhclient;
-        let lease_ms = u64::from(lease_time) * 1000;
+        let dhclient = ctx.cfg.clients[usize::from(self.index)].timing == ClientTiming::Dhclient;
         // RFC 2131 §4.4.1 measures the lease from the moment the REQUEST went out;
         // dhclient measures from the moment it processes the ACK.
-        let base = if dhclient {
-            ctx.now
-        } else {
-            self.request_sent_at
-        };
-        let (t1, t2) = if dhclient {
-            // dhclient: T1 = lease/2 + 1, then ((3·T1 + 3) / 4) + ((rand % T1) + 3) / 4.
-            let t1 = u64::from(lease_time) / 2 + 1;
-            let spread = (3 * t1).div_ceil(4) + ctx.rng.below(t1).div_ceil(4);
-            (
-                Duration::from_secs(spread),
-                Duration::from_secs(u64::from(lease_time) * 7 / 8),
-            )
-        } else {
-            (Duration(lease_ms / 2), Duration(lease_ms * 7 / 8))
-        };
+        let base = if dhclient { ctx.now } else { self.request_sent_at };
+        let (t1, t2) = renewal_times(lease_time, dhclient, ctx);
+        let (t1, t2, ends) =
+            (base.plus(t1), base.plus(t2), base.plus(Duration::from_secs(lease_time.into())));
         self.address = Some(msg.yiaddr);
         self.server = Some(role);
         self.lease_time = lease_time;
-        self.lease_ends = Some(base.plus(Duration(lease_ms)));
-        self.t1_at = Some(base.plus(t1));
-        self.t2_at = Some(base.plus(t2));
+        self.lease_ends = Some(ends);
+        self.t1_at = Some(t1);
+        self.t2_at = Some(t2);
         self.lease_generation += 1;
         self.transmit_generation += 1;
-        let why = Why::Bound {
-            address: msg.yiaddr,
-            lease_time,
-            t1: base.plus(t1),
-            t2: base.plus(t2),
-            timing_dhclient: dhclient,
-        };
+        let why = Why::Bound { address: msg.yiaddr, lease_time, t1, t2, timing_dhclient: dhclient };
         self.set_state(ctx, ClientState::Bound, why);
-        let g = self.lease_generation;
-        let i = self.index;
-        ctx.timer(
-            base.plus(t1),
-            Event::Client {
-                client: i,
-                timer: ClientTimer::Renew,
-                generation: g,
-            },
-        );
-        ctx.timer(
-            base.plus(t2),
-            Event::Client {
-                client: i,
-                timer: ClientTimer::Rebind,
-                generation: g,
-            },
-        );
-        let ends = base.plus(Duration(lease_ms));
-        ctx.timer(
-            ends,
-            Event::Client {
-                client: i,
-                timer: ClientTimer::Expiry,
-                generation: g,
-            },
-        );
+        let (client, generation) = (self.index, self.lease_generation);
+        for (at, timer) in
+            [(t1, ClientTimer::Renew), (t2, ClientTimer::Rebind), (ends, ClientTimer::Expiry)]
+        {
+            ctx.timer(at, Event::Client { client, timer, generation });
+        }
     }
 
     fn renew(&mut self, ctx: &mut Ctx) {
@@ -456,11 +376,7 @@ impl Client {
         };
         ctx.send(self.node(), to, Body::Dhcp(m), why);
         // RFC 2131 §4.4.5: wait half the time left to T2 (or to the end), at least 60 s.
-        let until = if broadcast {
-            self.lease_ends
-        } else {
-            self.t2_at
-        };
+        let until = if broadcast { self.lease_ends } else { self.t2_at };
         if let Some(until) = until {
             let half = Duration(until.since(ctx.now).0 / 2);
             self.arm_retransmit(ctx, half.max(MIN_RENEW_RETRANSMIT));
@@ -480,15 +396,22 @@ impl Client {
         m.ciaddr = address;
         m.server_id = Some(server_address(ctx, server));
         let why = Why::Release { server, address };
-        ctx.send(
-            self.node(),
-            Destination::Unicast(server.node()),
-            Body::Dhcp(m),
-            why.clone(),
-        );
+        ctx.send(self.node(), Destination::Unicast(server.node()), Body::Dhcp(m), why.clone());
         self.go_off(ctx, why);
         true
     }
+}
+
+/// T1 and T2 after binding: RFC 2131 §4.4.5 (½ and ⅞ of the lease) or ISC
+/// dhclient's T1 = lease/2 + 1 spread to ((3·T1 + 3) / 4) + ((rand % T1) + 3) / 4.
+fn renewal_times(lease_time: u32, dhclient: bool, ctx: &mut Ctx) -> (Duration, Duration) {
+    let lease_ms = u64::from(lease_time) * 1000;
+    if !dhclient {
+        return (Duration(lease_ms / 2), Duration(lease_ms * 7 / 8));
+    }
+    let t1 = u64::from(lease_time) / 2 + 1;
+    let spread = (3 * t1).div_ceil(4) + ctx.rng.below(t1).div_ceil(4);
+    (Duration::from_secs(spread), Duration::from_secs(u64::from(lease_time) * 7 / 8))
 }
 
 fn server_address(ctx: &Ctx, role: Role) -> Ipv4Addr {
@@ -571,20 +494,14 @@ mod tests {
         assert!(c.on_timer(ClientTimer::Rebind, generation, &mut ctx));
         assert_eq!(c.state, ClientState::Rebinding);
         let (effects, _) = ctx.take();
-        assert_eq!(
-            sent(&effects),
-            [(DhcpType::Request, Destination::Broadcast, addr)]
-        );
+        assert_eq!(sent(&effects), [(DhcpType::Request, Destination::Broadcast, addr)]);
 
         let mut ctx = Ctx::for_test(Time::from_secs(3600), &cfg, &mut rng, &mut ids);
         assert!(c.on_timer(ClientTimer::Expiry, generation, &mut ctx));
         assert_eq!((c.state, c.address), (ClientState::Selecting, None));
         let (effects, _) = ctx.take();
         let zero = Ipv4Addr::UNSPECIFIED;
-        assert_eq!(
-            sent(&effects),
-            [(DhcpType::Discover, Destination::Broadcast, zero)]
-        );
+        assert_eq!(sent(&effects), [(DhcpType::Discover, Destination::Broadcast, zero)]);
         // The old lease's timers are stale now.
         let mut ctx = Ctx::for_test(Time::from_secs(3600), &cfg, &mut rng, &mut ids);
         assert!(!c.on_timer(ClientTimer::Renew, generation, &mut ctx));

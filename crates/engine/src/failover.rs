@@ -91,23 +91,9 @@ pub fn granted_lease_time(desired: u64, mclt: u64, tsfp: u64, now: u64) -> (u64,
     }
     // The lease may not outlive what the peer acknowledged by more than the MCLT.
     if now + desired > tsfp + mclt {
-        return (
-            tsfp + mclt - now,
-            LeaseTimeRule::CappedByTsfp {
-                desired,
-                mclt,
-                tsfp,
-            },
-        );
+        return (tsfp + mclt - now, LeaseTimeRule::CappedByTsfp { desired, mclt, tsfp });
     }
-    (
-        desired,
-        LeaseTimeRule::Desired {
-            desired,
-            mclt,
-            tsfp,
-        },
-    )
+    (desired, LeaseTimeRule::Desired { desired, mclt, tsfp })
 }
 
 /// `tstp` recorded on a DHCPACK: now + desired + half the granted time (reference §5.2).
@@ -195,10 +181,7 @@ mod tests {
         assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 45_000).0, 86_400);
         // The link died after the 1800 renewal: tsfp frozen at 131400.
         assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 88_200).0, 46_800);
-        assert_eq!(
-            granted_lease_time(86_400, 3_600, 131_400, 111_600).0,
-            23_400
-        );
+        assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 111_600).0, 23_400);
         assert_eq!(granted_lease_time(86_400, 3_600, 131_400, 140_000).0, 3_600);
         // Lease at or below the MCLT is never capped.
         assert_eq!(granted_lease_time(3_600, 3_600, 0, 0).0, 3_600);
@@ -215,22 +198,13 @@ mod tests {
     #[test]
     fn strict_check_protects_active_leases_on_the_primary() {
         let active = lease(BindingState::Active, 100);
-        for s in [
-            BindingState::Expired,
-            BindingState::Free,
-            BindingState::Backup,
-            BindingState::Reset,
-        ] {
-            assert!(
-                check_transition_normal(Role::Primary, &active, s, 0, 50).is_err(),
-                "{s:?}"
-            );
+        for s in
+            [BindingState::Expired, BindingState::Free, BindingState::Backup, BindingState::Reset]
+        {
+            assert!(check_transition_normal(Role::Primary, &active, s, 0, 50).is_err(), "{s:?}");
         }
         for s in [BindingState::Released, BindingState::Abandoned] {
-            assert!(
-                check_transition_normal(Role::Primary, &active, s, 0, 50).is_ok(),
-                "{s:?}"
-            );
+            assert!(check_transition_normal(Role::Primary, &active, s, 0, 50).is_ok(), "{s:?}");
         }
     }
 
@@ -238,10 +212,8 @@ mod tests {
     fn strict_check_on_the_secondary() {
         let active = lease(BindingState::Active, 100);
         // EXPIRED is refused while the local end is more than 65 s away.
-        assert!(
-            check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 30)
-                .is_err()
-        );
+        assert!(check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 30)
+            .is_err());
         assert!(
             check_transition_normal(Role::Secondary, &active, BindingState::Expired, 0, 40).is_ok()
         );
@@ -260,9 +232,7 @@ mod tests {
             check_transition_normal(Role::Primary, &expired, BindingState::Free, 200, 150).is_err()
         );
         let free = lease(BindingState::Free, 0);
-        assert!(
-            check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0).is_ok()
-        );
+        assert!(check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0).is_ok());
     }
 
     #[test]
@@ -276,11 +246,6 @@ mod tests {
         assert!(incoming_wins(Role::Primary, &l, BindingState::Expired, 0));
         let free = lease(BindingState::Free, 0);
         assert!(incoming_wins(Role::Primary, &free, BindingState::Active, 0));
-        assert!(!incoming_wins(
-            Role::Primary,
-            &free,
-            BindingState::Backup,
-            0
-        ));
+        assert!(!incoming_wins(Role::Primary, &free, BindingState::Backup, 0));
     }
 }

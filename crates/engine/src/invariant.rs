@@ -56,10 +56,7 @@ pub fn check(world: &World) -> Vec<Violation> {
                     "{} uses {address}, but the {role} holds it {} for {}",
                     cfg.clients[i].name,
                     lease.binding,
-                    lease
-                        .hardware
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "nobody".into())
+                    lease.hardware.map(|m| m.to_string()).unwrap_or_else(|| "nobody".into())
                 ),
             });
         }

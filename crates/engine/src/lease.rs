@@ -62,10 +62,7 @@ impl BindingState {
 
     /// EXPIRED, RELEASED and RESET: states that wait for the peer's agreement.
     pub fn is_transitional(self) -> bool {
-        matches!(
-            self,
-            BindingState::Expired | BindingState::Released | BindingState::Reset
-        )
+        matches!(self, BindingState::Expired | BindingState::Released | BindingState::Reset)
     }
 }
 

@@ -32,10 +32,7 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     fn at(location: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-        ScenarioError {
-            location: location.into(),
-            message: message.into(),
-        }
+        ScenarioError { location: location.into(), message: message.into() }
     }
 }
 
@@ -405,10 +402,7 @@ impl Scenario {
     /// Parses JSON text (the share-URL form).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         serde_json::from_str(text).map_err(|e| {
-            ScenarioError::at(
-                format!("line {}, column {}", e.line(), e.column()),
-                e.to_string(),
-            )
+            ScenarioError::at(format!("line {}, column {}", e.line(), e.column()), e.to_string())
         })
     }
 
@@ -434,9 +428,7 @@ fn toml_error(text: &str, message: &str) -> ScenarioError {
     // basic-toml reports "... at line L column C"; lift that into the location.
     if let Some(idx) = message.rfind(" at line ") {
         let (msg, loc) = message.split_at(idx);
-        let loc = loc
-            .trim_start_matches(" at ")
-            .replacen(" column ", ", column ", 1);
+        let loc = loc.trim_start_matches(" at ").replacen(" column ", ", column ", 1);
         return ScenarioError::at(loc, msg.to_string());
     }
     let _ = text;
@@ -460,27 +452,20 @@ fn duration(
 
 fn instant(spec: &TimeSpec, path: &str) -> Result<Time, ScenarioError> {
     match spec {
-        TimeSpec::Seconds(s) => s
-            .checked_mul(1000)
-            .map(Time)
-            .ok_or_else(|| ScenarioError::at(path, "time too large")),
+        TimeSpec::Seconds(s) => {
+            s.checked_mul(1000).map(Time).ok_or_else(|| ScenarioError::at(path, "time too large"))
+        }
         TimeSpec::Text(t) => Time::parse(t).map_err(|m| ScenarioError::at(path, m)),
     }
 }
 
 fn whole_secs(d: Duration, path: &str, min: u64, max: u64) -> Result<u64, ScenarioError> {
     if d.0 % 1000 != 0 {
-        return Err(ScenarioError::at(
-            path,
-            "dhcpd counts this in whole seconds",
-        ));
+        return Err(ScenarioError::at(path, "dhcpd counts this in whole seconds"));
     }
     let s = d.secs();
     if s < min || s > max {
-        return Err(ScenarioError::at(
-            path,
-            format!("must be between {min}s and {max}s"),
-        ));
+        return Err(ScenarioError::at(path, format!("must be between {min}s and {max}s")));
     }
     Ok(s)
 }
@@ -488,13 +473,7 @@ fn whole_secs(d: Duration, path: &str, min: u64, max: u64) -> Result<u64, Scenar
 fn parse_hex_bytes(text: &str) -> Option<Vec<u8>> {
     let bytes: Option<Vec<u8>> = text
         .split(':')
-        .map(|p| {
-            if p.len() == 2 {
-                u8::from_str_radix(p, 16).ok()
-            } else {
-                None
-            }
-        })
+        .map(|p| if p.len() == 2 { u8::from_str_radix(p, 16).ok() } else { None })
         .collect();
     bytes.filter(|b| !b.is_empty() && b.len() <= 255)
 }
@@ -625,15 +604,11 @@ fn check_start_mode(start: Option<&str>) -> Result<(), ScenarioError> {
 }
 
 fn address(text: &str, path: &str) -> Result<Ipv4Addr, ScenarioError> {
-    text.parse()
-        .or_else(|_| err(path, format!("'{text}' is not an IPv4 address")))
+    text.parse().or_else(|_| err(path, format!("'{text}' is not an IPv4 address")))
 }
 
 fn validate_pool(p: &PoolSection) -> Result<(Subnet, Vec<Ipv4Addr>), ScenarioError> {
-    let subnet: Subnet = p
-        .subnet
-        .parse()
-        .or_else(|m: String| err("pool.subnet", m))?;
+    let subnet: Subnet = p.subnet.parse().or_else(|m: String| err("pool.subnet", m))?;
     if subnet.prefix > 30 {
         return err("pool.subnet", "the subnet needs room for two servers");
     }
@@ -641,10 +616,7 @@ fn validate_pool(p: &PoolSection) -> Result<(Subnet, Vec<Ipv4Addr>), ScenarioErr
     let last = address(&p.range[1], "pool.range[1]")?;
     for (i, a) in [first, last].iter().enumerate() {
         if !subnet.contains(*a) {
-            return err(
-                format!("pool.range[{i}]"),
-                format!("{a} is outside {subnet}"),
-            );
+            return err(format!("pool.range[{i}]"), format!("{a} is outside {subnet}"));
         }
     }
     if u32::from(last) < u32::from(first) {
@@ -654,12 +626,7 @@ fn validate_pool(p: &PoolSection) -> Result<(Subnet, Vec<Ipv4Addr>), ScenarioErr
     if size > MAX_POOL {
         return err("pool.range", format!("at most {MAX_POOL} addresses"));
     }
-    Ok((
-        subnet,
-        (u32::from(first)..=u32::from(last))
-            .map(Ipv4Addr::from)
-            .collect(),
-    ))
+    Ok((subnet, (u32::from(first)..=u32::from(last)).map(Ipv4Addr::from).collect()))
 }
 
 fn server_address(
@@ -713,32 +680,18 @@ fn validate_lease(l: &LeaseSection) -> Result<LeaseValues, ScenarioError> {
             return err("lease.ping_timer", msg);
         }
     };
-    let ping_timeout = duration(
-        &l.ping_timeout,
-        "lease.ping_timeout",
-        Duration::from_secs(1),
-    )?;
+    let ping_timeout = duration(&l.ping_timeout, "lease.ping_timeout", Duration::from_secs(1))?;
     if ping_timeout.0 > 60_000 {
         return err("lease.ping_timeout", "at most 60s");
     }
     let ping_check = l.ping_check.unwrap_or(true);
-    Ok(LeaseValues {
-        default,
-        min,
-        max,
-        ping_check,
-        ping_timer,
-        ping_timeout,
-    })
+    Ok(LeaseValues { default, min, max, ping_check, ping_timer, ping_timeout })
 }
 
 fn validate_latency(n: &NetworkSection) -> Result<(Duration, Duration), ScenarioError> {
     let lan = duration(&n.latency, "network.latency", Duration(1))?;
     let link = duration(&n.server_link_latency, "network.server_link_latency", lan)?;
-    for (d, p) in [
-        (lan, "network.latency"),
-        (link, "network.server_link_latency"),
-    ] {
+    for (d, p) in [(lan, "network.latency"), (link, "network.server_link_latency")] {
         if d.0 > 10_000 {
             return err(p, "at most 10s");
         }
@@ -754,16 +707,10 @@ fn validate_clients(specs: &[ClientSpec]) -> Result<Vec<ClientConfig>, ScenarioE
     for (i, c) in specs.iter().enumerate() {
         let client = validate_client(c, &format!("client[{i}]"))?;
         if clients.iter().any(|o| o.name == client.name) {
-            return err(
-                format!("client[{i}].name"),
-                format!("'{}' is used twice", c.name),
-            );
+            return err(format!("client[{i}].name"), format!("'{}' is used twice", c.name));
         }
         if clients.iter().any(|o| o.mac == client.mac) {
-            return err(
-                format!("client[{i}].mac"),
-                format!("{} is used twice", client.mac),
-            );
+            return err(format!("client[{i}].mac"), format!("{} is used twice", client.mac));
         }
         clients.push(client);
     }
@@ -774,10 +721,7 @@ fn validate_client(c: &ClientSpec, path: &str) -> Result<ClientConfig, ScenarioE
     if c.name.trim().is_empty() {
         return err(format!("{path}.name"), "a client needs a name");
     }
-    let mac: Mac = c
-        .mac
-        .parse()
-        .or_else(|m: String| err(format!("{path}.mac"), m))?;
+    let mac: Mac = c.mac.parse().or_else(|m: String| err(format!("{path}.mac"), m))?;
     let client_id = match &c.client_id {
         None => None,
         Some(t) => Some(parse_hex_bytes(t).ok_or_else(|| {
@@ -803,13 +747,7 @@ fn validate_client(c: &ClientSpec, path: &str) -> Result<ClientConfig, ScenarioE
             return err(format!("{path}.timing"), msg);
         }
     };
-    Ok(ClientConfig {
-        name: c.name.clone(),
-        mac,
-        client_id,
-        profile,
-        timing,
-    })
+    Ok(ClientConfig { name: c.name.clone(), mac, client_id, profile, timing })
 }
 
 fn validate_events(
@@ -825,16 +763,10 @@ fn validate_events(
         }
         let action = Action::parse(&e.action).or_else(|m| err(format!("{path}.action"), m))?;
         let Some(name) = e.client.as_deref() else {
-            return err(
-                format!("{path}.client"),
-                format!("action '{}' needs a client", e.action),
-            );
+            return err(format!("{path}.client"), format!("action '{}' needs a client", e.action));
         };
         let Some(client) = clients.iter().position(|c| c.name == name) else {
-            return err(
-                format!("{path}.client"),
-                format!("no client is named '{name}'"),
-            );
+            return err(format!("{path}.client"), format!("no client is named '{name}'"));
         };
         events.push(ScriptEvent { at, client, action });
     }
@@ -854,22 +786,10 @@ pub struct Builtin {
 
 /// The built-in library, the default scenario first.
 pub const BUILTINS: &[Builtin] = &[
-    Builtin {
-        name: "dhcprelease",
-        toml: include_str!("../scenarios/dhcprelease.toml"),
-    },
-    Builtin {
-        name: "isc-release",
-        toml: include_str!("../scenarios/isc-release.toml"),
-    },
-    Builtin {
-        name: "isc-expiry",
-        toml: include_str!("../scenarios/isc-expiry.toml"),
-    },
-    Builtin {
-        name: "isc-first-lease",
-        toml: include_str!("../scenarios/isc-first-lease.toml"),
-    },
+    Builtin { name: "dhcprelease", toml: include_str!("../scenarios/dhcprelease.toml") },
+    Builtin { name: "isc-release", toml: include_str!("../scenarios/isc-release.toml") },
+    Builtin { name: "isc-expiry", toml: include_str!("../scenarios/isc-expiry.toml") },
+    Builtin { name: "isc-first-lease", toml: include_str!("../scenarios/isc-first-lease.toml") },
 ];
 
 /// The default scenario's name.
@@ -877,10 +797,7 @@ pub const DEFAULT_SCENARIO: &str = "dhcprelease";
 
 /// The built-in scenario called `name`, parsed.
 pub fn builtin(name: &str) -> Option<Scenario> {
-    BUILTINS
-        .iter()
-        .find(|b| b.name == name)
-        .and_then(|b| Scenario::from_toml(b.toml).ok())
+    BUILTINS.iter().find(|b| b.name == name).and_then(|b| Scenario::from_toml(b.toml).ok())
 }
 
 #[cfg(test)]

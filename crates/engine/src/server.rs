@@ -78,11 +78,7 @@ impl Server {
             .iter()
             .enumerate()
             .map(|(i, &address)| {
-                let state = if i < backups {
-                    BindingState::Backup
-                } else {
-                    BindingState::Free
-                };
+                let state = if i < backups { BindingState::Backup } else { BindingState::Free };
                 let mut lease = Lease::virgin(address, state);
                 // Equal `ends` ties go to the most recently queued lease. The primary's
                 // range was queued highest address first, so its lowest FREE address
@@ -150,9 +146,7 @@ impl Server {
             DhcpType::Discover => self.discover(msg, client, ctx),
             DhcpType::Request => self.request(msg, client, ctx),
             DhcpType::Release => self.release(msg, ctx),
-            _ => ctx.effect(Effect::Note {
-                why: Why::NotForServers,
-            }),
+            _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
         }
     }
 
@@ -176,21 +170,13 @@ impl Server {
         let mine = primary == (self.role == Role::Primary);
         let split = cfg.split;
         if mine {
-            return Balance::Mine(Why::BalancedHere {
-                bucket: b,
-                split,
-                by_client_id,
-            });
+            return Balance::Mine(Why::BalancedHere { bucket: b, split, by_client_id });
         }
         // The peer's bucket, but the peer owns no free leases: answer anyway.
         if self.count(self.role.peer().own_free_state()) == 0 {
             return Balance::Mine(Why::PeerPoolEmpty { bucket: b });
         }
-        Balance::Peer(Why::BalancedToPeer {
-            bucket: b,
-            split,
-            by_client_id,
-        })
+        Balance::Peer(Why::BalancedToPeer { bucket: b, split, by_client_id })
     }
 
     fn same_client(lease: &Lease, msg: &DhcpMessage) -> bool {
@@ -205,35 +191,32 @@ impl Server {
             Balance::Peer(why) => return ctx.effect(Effect::Note { why }),
             Balance::Mine(why) => ctx.effect(Effect::Note { why }),
         }
-        let own = self.role.own_free_state();
         let now = ctx.now.secs();
-        // The client's existing binding first (reference §8.1).
-        let existing = self
-            .leases
-            .iter()
-            .position(|l| Self::same_client(l, msg) && l.binding == BindingState::Active)
-            .or_else(|| {
-                self.leases
-                    .iter()
-                    .position(|l| Self::same_client(l, msg) && l.binding == own && l.ends > now)
-            });
-        let idx = match existing.or_else(|| self.pick_free(now)) {
-            Some(i) => i,
-            None => {
-                let peer_has = self.count(self.role.peer().own_free_state());
-                return ctx.effect(Effect::Note {
-                    why: Why::NoFreeLease { peer_has },
-                });
-            }
+        let Some(idx) = self.existing_binding(msg, now).or_else(|| self.pick_free(now)) else {
+            let peer_has = self.count(self.role.peer().own_free_state());
+            return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
         };
         if self.leases[idx].binding == BindingState::Active {
             let address = self.leases[idx].address;
-            ctx.effect(Effect::Note {
-                why: Why::OfferExisting { address },
-            });
+            ctx.effect(Effect::Note { why: Why::OfferExisting { address } });
             return self.offer(idx, msg, client, false, ctx);
         }
         self.hold_for_offer(idx, msg, now);
+        self.ping_then_offer(idx, msg, client, ctx);
+    }
+
+    /// The client's existing binding (reference §8.1): its ACTIVE lease, or the
+    /// free lease still held for an offer to it.
+    fn existing_binding(&self, msg: &DhcpMessage, now: u64) -> Option<usize> {
+        let own = self.role.own_free_state();
+        let mine = |l: &Lease| Self::same_client(l, msg);
+        self.leases.iter().position(|l| mine(l) && l.binding == BindingState::Active).or_else(
+            || self.leases.iter().position(|l| mine(l) && l.binding == own && l.ends > now),
+        )
+    }
+
+    /// The ping check before an OFFER (reference §8.3), or the offer at once.
+    fn ping_then_offer(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         if !ctx.cfg.ping_check {
             return self.offer(idx, msg, client, false, ctx);
         }
@@ -243,24 +226,11 @@ impl Server {
             PingTimer::SecondEdge => Duration(1000 - ctx.now.millis() % 1000),
         };
         let address = self.leases[idx].address;
-        let why = Why::PingFirst {
-            address,
-            wait,
-            timer: ctx.cfg.ping_timer,
-        };
-        ctx.effect(Effect::Note { why });
-        let timer = ServerTimer::PingDone {
-            lease: idx,
-            client,
-            discover: Box::new(msg.clone()),
-        };
-        ctx.timer(
-            ctx.now.plus(wait),
-            Event::Server {
-                role: self.role,
-                timer,
-            },
-        );
+        ctx.effect(Effect::Note {
+            why: Why::PingFirst { address, wait, timer: ctx.cfg.ping_timer },
+        });
+        let timer = ServerTimer::PingDone { lease: idx, client, discover: Box::new(msg.clone()) };
+        ctx.timer(ctx.now.plus(wait), Event::Server { role: self.role, timer });
     }
 
     /// The head of this server's free list: oldest `ends`, ties to the latest queued.
@@ -292,9 +262,7 @@ impl Server {
 
     fn desired_lease_time(cfg: &Config) -> u64 {
         // default → capped at max → raised to min (reference §8.5).
-        cfg.default_lease_time
-            .min(cfg.max_lease_time)
-            .max(cfg.min_lease_time)
+        cfg.default_lease_time.min(cfg.max_lease_time).max(cfg.min_lease_time)
     }
 
     fn offer(&mut self, idx: usize, msg: &DhcpMessage, client: u16, pinged: bool, ctx: &mut Ctx) {
@@ -305,17 +273,8 @@ impl Server {
         let mut reply = DhcpMessage::reply(DhcpType::Offer, msg, self.address);
         reply.yiaddr = lease.address;
         reply.lease_time = Some(u32::try_from(granted).unwrap_or(u32::MAX));
-        let why = Why::Offer {
-            address: lease.address,
-            rule,
-            reused: pinged,
-        };
-        ctx.send(
-            self.node(),
-            Destination::Unicast(Node::Client(client)),
-            Body::Dhcp(reply),
-            why,
-        );
+        let why = Why::Offer { address: lease.address, rule, reused: pinged };
+        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
     }
 
     /// The ping check found nobody at the address: offer it.
@@ -325,29 +284,20 @@ impl Server {
             lease.binding == self.role.own_free_state() && Self::same_client(lease, msg);
         if !still_ours {
             let peer_has = self.count(self.role.peer().own_free_state());
-            return ctx.effect(Effect::Note {
-                why: Why::NoFreeLease { peer_has },
-            });
+            return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
         }
         self.offer(idx, msg, client, true, ctx);
     }
 
     fn request(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
-        let address = if msg.ciaddr.is_unspecified() {
-            msg.requested_address
-        } else {
-            Some(msg.ciaddr)
-        };
+        let address =
+            if msg.ciaddr.is_unspecified() { msg.requested_address } else { Some(msg.ciaddr) };
         let Some(address) = address else {
-            let why = Why::UnknownAddress {
-                address: Ipv4Addr::UNSPECIFIED,
-            };
+            let why = Why::UnknownAddress { address: Ipv4Addr::UNSPECIFIED };
             return ctx.effect(Effect::Note { why });
         };
         let Some(idx) = self.index_of(address) else {
-            return ctx.effect(Effect::Note {
-                why: Why::UnknownAddress { address },
-            });
+            return ctx.effect(Effect::Note { why: Why::UnknownAddress { address } });
         };
         let lease = &self.leases[idx];
         let same = Self::same_client(lease, msg);
@@ -357,22 +307,16 @@ impl Server {
             Active if same => self.ack(idx, msg, client, ctx),
             Active | Abandoned => self.nak(address, msg, client, ctx),
             s if s == own => self.ack(idx, msg, client, ctx),
-            Free | Backup => ctx.effect(Effect::Note {
-                why: Why::OwnedByPeer {
-                    address,
-                    state: lease.binding,
-                },
-            }),
+            Free | Backup => {
+                ctx.effect(Effect::Note { why: Why::OwnedByPeer { address, state: lease.binding } })
+            }
             Expired | Released | Reset => {
                 // Only the client the peer still believes bound, or a lease the peer
                 // never heard about, may be handed out while the peer has not agreed.
                 if (lease.rewind == Active && same) || lease.rewind == own {
                     self.ack(idx, msg, client, ctx)
                 } else {
-                    let why = Why::InTransition {
-                        address,
-                        state: lease.binding,
-                    };
+                    let why = Why::InTransition { address, state: lease.binding };
                     ctx.effect(Effect::Note { why })
                 }
             }
@@ -382,99 +326,63 @@ impl Server {
     fn nak(&mut self, address: Ipv4Addr, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         let reply = DhcpMessage::reply(DhcpType::Nak, msg, self.address);
         let why = Why::NakOtherClient { address };
-        ctx.send(
-            self.node(),
-            Destination::Unicast(Node::Client(client)),
-            Body::Dhcp(reply),
-            why,
-        );
+        ctx.send(self.node(), Destination::Unicast(Node::Client(client)), Body::Dhcp(reply), why);
     }
 
     fn ack(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         let now = ctx.now.secs();
-        let cfg = ctx.cfg;
         let lease = &self.leases[idx];
         let renewal = lease.binding == BindingState::Active;
         let length = lease.ends.saturating_sub(lease.starts);
         // dhcp-cache-threshold: within the first 25 % the unchanged lease is returned.
         if renewal && lease.ends > now && now.saturating_sub(lease.starts) * 4 < length {
             let remaining = lease.ends - now;
-            let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
-            reply.yiaddr = lease.address;
-            reply.lease_time = Some(u32::try_from(remaining).unwrap_or(u32::MAX));
             let why = Why::CacheThreshold { remaining };
-            return ctx.send(
-                self.node(),
-                Destination::Unicast(Node::Client(client)),
-                Body::Dhcp(reply),
-                why,
-            );
+            return self.send_ack(lease.address, remaining, msg, client, why, ctx);
         }
-        let desired = Self::desired_lease_time(cfg);
-        let (granted, rule) = failover::granted_lease_time(desired, cfg.mclt, lease.tsfp, now);
+        let desired = Self::desired_lease_time(ctx.cfg);
+        let (granted, rule) = failover::granted_lease_time(desired, ctx.cfg.mclt, lease.tsfp, now);
         let tstp = failover::potential_expiration(now, desired, granted);
-
         let lease = &mut self.leases[idx];
         let from = lease.binding;
-        lease.binding = BindingState::Active;
-        lease.next = BindingState::Expired;
-        lease.rewind = BindingState::Active;
-        lease.starts = now;
-        lease.ends = now + granted;
-        lease.tstp = tstp;
-        lease.tsfp = lease.tsfp.min(tstp);
-        lease.atsfp = 0;
-        lease.cltt = now;
-        lease.hardware = Some(msg.chaddr);
-        lease.uid = msg.client_id.clone();
-        let address = lease.address;
-        let ends = lease.ends;
-        let why = Why::Ack {
-            address,
-            rule,
-            tstp,
-            renewal,
-        };
-        ctx.effect(Effect::Lease {
-            server: self.role,
-            address,
-            from,
-            to: BindingState::Active,
-            why: why.clone(),
-        });
+        bind_to(lease, msg, now, granted, tstp);
+        let (address, ends) = (lease.address, lease.ends);
+        let why = Why::Ack { address, rule, tstp, renewal };
+        let to = BindingState::Active;
+        ctx.effect(Effect::Lease { server: self.role, address, from, to, why: why.clone() });
 
         // dhcpd sends the BNDUPD before the DHCPACK leaves.
         self.queue_update(idx);
         self.send_updates(ctx);
-        let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
-        reply.yiaddr = address;
-        reply.lease_time = Some(u32::try_from(granted).unwrap_or(u32::MAX));
-        ctx.send(
-            self.node(),
-            Destination::Unicast(Node::Client(client)),
-            Body::Dhcp(reply),
-            why,
-        );
+        self.send_ack(address, granted, msg, client, why, ctx);
         self.arm_lease_end(idx, ends, ctx);
+    }
+
+    fn send_ack(
+        &self,
+        yiaddr: Ipv4Addr,
+        secs: u64,
+        msg: &DhcpMessage,
+        client: u16,
+        why: Why,
+        ctx: &mut Ctx,
+    ) {
+        let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
+        reply.yiaddr = yiaddr;
+        reply.lease_time = Some(u32::try_from(secs).unwrap_or(u32::MAX));
+        let to = Destination::Unicast(Node::Client(client));
+        ctx.send(self.node(), to, Body::Dhcp(reply), why);
     }
 
     fn arm_lease_end(&self, idx: usize, ends: u64, ctx: &mut Ctx) {
         let timer = ServerTimer::LeaseEnd { lease: idx, ends };
-        ctx.timer(
-            crate::time::Time::from_secs(ends),
-            Event::Server {
-                role: self.role,
-                timer,
-            },
-        );
+        ctx.timer(crate::time::Time::from_secs(ends), Event::Server { role: self.role, timer });
     }
 
     fn release(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
         let now = ctx.now.secs();
         let Some(idx) = self.index_of(msg.ciaddr) else {
-            let why = Why::ReleaseIgnored {
-                reason: "the address is not in this server's pool",
-            };
+            let why = Why::ReleaseIgnored { reason: "the address is not in this server's pool" };
             return ctx.effect(Effect::Note { why });
         };
         let lease = &self.leases[idx];
@@ -488,9 +396,7 @@ impl Server {
             None
         };
         if let Some(reason) = reason {
-            return ctx.effect(Effect::Note {
-                why: Why::ReleaseIgnored { reason },
-            });
+            return ctx.effect(Effect::Note { why: Why::ReleaseIgnored { reason } });
         }
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Released;
@@ -523,89 +429,57 @@ impl Server {
     }
 
     fn bind_update(&mut self, u: &BindingUpdate, ctx: &mut Ctx) {
-        let now = ctx.now.secs();
+        match self.screen_update(u, ctx.now.secs()) {
+            Ok(idx) => self.install_update(idx, u, ctx),
+            Err((reason, text)) => self.reject(u, reason, text, ctx),
+        }
+    }
+
+    /// The acceptance checks of reference §1.4 (NORMAL): the lease's index, or
+    /// the reject reason and text.
+    fn screen_update(&mut self, u: &BindingUpdate, now: u64) -> Result<usize, (u8, String)> {
         let Some(idx) = self.index_of(u.address) else {
             let text = format!("{}: not in a pool of this relationship", u.address);
-            return self.reject(u, failover::REJECT_ILLEGAL_ADDRESS, text, ctx);
+            return Err((failover::REJECT_ILLEGAL_ADDRESS, text));
         };
         let lease = &self.leases[idx];
+        // Dueling updates: our own unacknowledged update may be the better one.
         if lease.pending_xid.is_some() {
             if !failover::incoming_wins(self.role, lease, u.status, u.cltt) {
                 let text = "incoming update is less critical than outgoing update".to_string();
-                return self.reject(u, failover::REJECT_LESS_CRITICAL, text, ctx);
+                return Err((failover::REJECT_LESS_CRITICAL, text));
             }
             self.leases[idx].pending_xid = None;
         }
+        // ACTIVE, EXPIRED and RELEASED need the client's hardware address.
         let needs_identity = matches!(
             u.status,
             BindingState::Active | BindingState::Expired | BindingState::Released
         );
         if needs_identity && u.hardware.is_none() {
             let text = format!("{}: no client hardware address", u.address);
-            return self.reject(u, failover::REJECT_MISSING_BINDING_INFO, text, ctx);
+            return Err((failover::REJECT_MISSING_BINDING_INFO, text));
         }
         let lease = &self.leases[idx];
-        if let Err(text) = failover::check_transition_normal(
-            self.role,
-            lease,
-            u.status,
-            u.potential_expiration,
-            now,
-        ) {
-            return self.reject(u, failover::REJECT_FATAL_CONFLICT, text, ctx);
-        }
+        failover::check_transition_normal(self.role, lease, u.status, u.potential_expiration, now)
+            .map_err(|text| (failover::REJECT_FATAL_CONFLICT, text))?;
+        Ok(idx)
+    }
 
+    /// Installs an accepted update, queues its ack, and applies MAC affinity.
+    fn install_update(&mut self, idx: usize, u: &BindingUpdate, ctx: &mut Ctx) {
         // A receiver never keeps EXPIRED, RELEASED or RESET: it installs FREE at once.
-        let installed = if u.status.is_transitional() {
-            BindingState::Free
-        } else {
-            u.status
-        };
+        let installed = if u.status.is_transitional() { BindingState::Free } else { u.status };
         let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
         let from = lease.binding;
-        lease.binding = installed;
-        lease.next = if installed == BindingState::Active {
-            BindingState::Expired
-        } else {
-            installed
-        };
-        lease.rewind = installed;
-        lease.starts = u.start_time_of_state;
-        lease.ends = u.lease_expiration;
-        lease.tsfp = u.potential_expiration;
-        lease.atsfp = u.potential_expiration;
-        if u.status == BindingState::Abandoned {
-            lease.hardware = None;
-            lease.uid = None;
-        } else {
-            if u.hardware.is_some() {
-                lease.hardware = u.hardware;
-            }
-            if u.client_id.is_some()
-                || !matches!(
-                    u.status,
-                    BindingState::Free | BindingState::Backup | BindingState::Reset
-                )
-            {
-                lease.uid = u.client_id.clone();
-            }
-        }
+        copy_update(lease, u, installed);
         if matches!(installed, BindingState::Free | BindingState::Backup) {
             lease.queue_rank = rank;
         }
         let (address, ends) = (lease.address, lease.ends);
-        let why = Why::UpdateAccepted {
-            status: u.status,
-            installed,
-        };
-        ctx.effect(Effect::Lease {
-            server: self.role,
-            address,
-            from,
-            to: installed,
-            why,
-        });
+        let why = Why::UpdateAccepted { status: u.status, installed };
+        ctx.effect(Effect::Lease { server: self.role, address, from, to: installed, why });
         if installed == BindingState::Active {
             self.arm_lease_end(idx, ends, ctx);
         }
@@ -616,12 +490,7 @@ impl Server {
     }
 
     fn reject(&mut self, u: &BindingUpdate, reason: u8, text: String, ctx: &mut Ctx) {
-        ctx.effect(Effect::Note {
-            why: Why::UpdateRejected {
-                reason,
-                text: text.clone(),
-            },
-        });
+        ctx.effect(Effect::Note { why: Why::UpdateRejected { reason, text: text.clone() } });
         self.queue_ack(u.xid, u.address, Some((reason, text)), ctx);
     }
 
@@ -640,21 +509,10 @@ impl Server {
         // Every queued ack restarts the 2-second flush timer.
         self.ack_generation += 1;
         let flush_at = ctx.now.plus(ACK_BATCH_DELAY);
-        let timer = ServerTimer::AckFlush {
-            generation: self.ack_generation,
-        };
-        ctx.timer(
-            flush_at,
-            Event::Server {
-                role: self.role,
-                timer,
-            },
-        );
+        let timer = ServerTimer::AckFlush { generation: self.ack_generation };
+        ctx.timer(flush_at, Event::Server { role: self.role, timer });
         ctx.effect(Effect::Note {
-            why: Why::AckQueued {
-                pending: self.ack_queue.len(),
-                flush_at,
-            },
+            why: Why::AckQueued { pending: self.ack_queue.len(), flush_at },
         });
     }
 
@@ -671,20 +529,9 @@ impl Server {
                 Some((r, t)) => (Some(r), Some(t)),
                 None => (None, None),
             };
-            let ack = BindingAck {
-                xid,
-                time,
-                address,
-                reject_reason,
-                message,
-            };
+            let ack = BindingAck { xid, time, address, reject_reason, message };
             let body = Body::Failover(FailoverMessage::BndAck(ack));
-            ctx.send(
-                self.node(),
-                Destination::Unicast(self.role.peer().node()),
-                body,
-                why.clone(),
-            );
+            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why.clone());
         }
     }
 
@@ -693,18 +540,14 @@ impl Server {
         let idx = match self.index_of(a.address) {
             Some(i) if self.leases[i].pending_xid == Some(a.xid) => i,
             _ => {
-                ctx.effect(Effect::Note {
-                    why: Why::StaleAck { xid: a.xid },
-                });
+                ctx.effect(Effect::Note { why: Why::StaleAck { xid: a.xid } });
                 return self.send_updates(ctx);
             }
         };
         self.leases[idx].pending_xid = None;
         if let Some(reason) = a.reject_reason {
             let text = a.message.clone().unwrap_or_default();
-            ctx.effect(Effect::Note {
-                why: Why::AckRejected { reason, text },
-            });
+            ctx.effect(Effect::Note { why: Why::AckRejected { reason, text } });
             return self.send_updates(ctx);
         }
         let rank = self.bump_rank();
@@ -733,13 +576,7 @@ impl Server {
             }
         } else {
             let why = Why::AckedTsfp { tsfp: lease.tsfp };
-            ctx.effect(Effect::Lease {
-                server: self.role,
-                address,
-                from: was,
-                to: was,
-                why,
-            });
+            ctx.effect(Effect::Lease { server: self.role, address, from: was, to: was, why });
         }
         self.send_updates(ctx);
     }
@@ -775,10 +612,7 @@ impl Server {
         lease.atsfp = 0;
         lease.queue_rank = rank;
         let address = lease.address;
-        let why = Why::Affinity {
-            bucket: b,
-            split: ctx.cfg.split,
-        };
+        let why = Why::Affinity { bucket: b, split: ctx.cfg.split };
         ctx.effect(Effect::Lease {
             server: self.role,
             address,
@@ -801,10 +635,7 @@ impl Server {
         let window = ctx.cfg.max_unacked_updates;
         while let Some(&idx) = self.update_queue.front() {
             if self.outstanding >= window {
-                let why = Why::WindowFull {
-                    outstanding: self.outstanding,
-                    window,
-                };
+                let why = Why::WindowFull { outstanding: self.outstanding, window };
                 ctx.effect(Effect::Note { why });
                 return;
             }
@@ -834,12 +665,7 @@ impl Server {
                 potential_expiration: update.potential_expiration,
             };
             let body = Body::Failover(FailoverMessage::BndUpd(update));
-            ctx.send(
-                self.node(),
-                Destination::Unicast(self.role.peer().node()),
-                body,
-                why,
-            );
+            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why);
             self.outstanding += 1;
         }
     }
@@ -849,11 +675,7 @@ impl Server {
     /// One of this server's timers fired; false when it was stale and did nothing.
     pub(crate) fn on_timer(&mut self, timer: &ServerTimer, ctx: &mut Ctx) -> bool {
         match timer {
-            ServerTimer::PingDone {
-                lease,
-                client,
-                discover,
-            } => {
+            ServerTimer::PingDone { lease, client, discover } => {
                 self.ping_done(*lease, discover, *client, ctx);
                 true
             }
@@ -871,9 +693,9 @@ impl Server {
                 }
                 match self.role {
                     Role::Primary => self.expire(*lease, ctx),
-                    Role::Secondary => ctx.effect(Effect::Note {
-                        why: Why::SecondaryWaitsForPrimary,
-                    }),
+                    Role::Secondary => {
+                        ctx.effect(Effect::Note { why: Why::SecondaryWaitsForPrimary })
+                    }
                 }
                 true
             }
@@ -903,14 +725,49 @@ impl Server {
     pub fn balanced_role(cfg: &Config, chaddr: Mac, client_id: Option<&[u8]>) -> (u8, Role) {
         let key: &[u8] = client_id.unwrap_or(&chaddr.0);
         let b = bucket(key);
-        (
-            b,
-            if cfg.hba.primary_serves(b) {
-                Role::Primary
-            } else {
-                Role::Secondary
-            },
-        )
+        (b, if cfg.hba.primary_serves(b) { Role::Primary } else { Role::Secondary })
+    }
+}
+
+/// Binds a lease to the client of `msg` for `granted` seconds from `now` (reference §5.2).
+fn bind_to(lease: &mut Lease, msg: &DhcpMessage, now: u64, granted: u64, tstp: u64) {
+    lease.binding = BindingState::Active;
+    lease.next = BindingState::Expired;
+    lease.rewind = BindingState::Active;
+    lease.starts = now;
+    lease.ends = now + granted;
+    lease.tstp = tstp;
+    // A tstp below the acknowledged time lowers it: the peer is told the shorter one.
+    lease.tsfp = lease.tsfp.min(tstp);
+    lease.atsfp = 0;
+    lease.cltt = now;
+    lease.hardware = Some(msg.chaddr);
+    lease.uid = msg.client_id.clone();
+}
+
+/// Copies an accepted BNDUPD into the lease (reference §1.4 step 5): STOS to
+/// `starts`, the expirations, the identity; the CLTT option is not stored.
+fn copy_update(lease: &mut Lease, u: &BindingUpdate, installed: BindingState) {
+    lease.binding = installed;
+    lease.next = if installed == BindingState::Active { BindingState::Expired } else { installed };
+    lease.rewind = installed;
+    lease.starts = u.start_time_of_state;
+    lease.ends = u.lease_expiration;
+    lease.tsfp = u.potential_expiration;
+    lease.atsfp = u.potential_expiration;
+    if u.status == BindingState::Abandoned {
+        lease.hardware = None;
+        lease.uid = None;
+        return;
+    }
+    if u.hardware.is_some() {
+        lease.hardware = u.hardware;
+    }
+    // A missing client identifier clears the stored one, except on FREE/BACKUP/RESET.
+    let keeps_uid =
+        matches!(u.status, BindingState::Free | BindingState::Backup | BindingState::Reset);
+    if u.client_id.is_some() || !keeps_uid {
+        lease.uid = u.client_id.clone();
     }
 }
 
@@ -944,10 +801,7 @@ mod tests {
         let mut ids = 0;
         let mut ctx = Ctx::for_test(Time::from_secs(10), cfg, &mut rng, &mut ids);
         s.on_dhcp(&request(cfg, 1, Ipv4Addr::new(192, 0, 2, 20)), 1, &mut ctx);
-        assert_eq!(
-            s.lease(Ipv4Addr::new(192, 0, 2, 20)).unwrap().binding,
-            BindingState::Active
-        );
+        assert_eq!(s.lease(Ipv4Addr::new(192, 0, 2, 20)).unwrap().binding, BindingState::Active);
         s
     }
 
@@ -955,19 +809,10 @@ mod tests {
     fn balanced_start_splits_the_pool_as_isc_does() {
         let cfg = cfg();
         let p = Server::new_balanced(Role::Primary, &cfg);
-        assert_eq!(
-            (p.count(BindingState::Free), p.count(BindingState::Backup)),
-            (10, 10)
-        );
-        assert_eq!(
-            p.pick_free(0).map(|i| p.leases[i].address.octets()[3]),
-            Some(20)
-        );
+        assert_eq!((p.count(BindingState::Free), p.count(BindingState::Backup)), (10, 10));
+        assert_eq!(p.pick_free(0).map(|i| p.leases[i].address.octets()[3]), Some(20));
         let s = Server::new_balanced(Role::Secondary, &cfg);
-        assert_eq!(
-            s.pick_free(0).map(|i| s.leases[i].address.octets()[3]),
-            Some(19)
-        );
+        assert_eq!(s.pick_free(0).map(|i| s.leases[i].address.octets()[3]), Some(19));
     }
 
     #[test]
@@ -997,11 +842,7 @@ mod tests {
         assert!(matches!(whys(&effects)[..], [Why::NakOtherClient { .. }]));
         // An address outside the pool: silence.
         let mut ctx = Ctx::for_test(Time::from_secs(20), &cfg, &mut rng, &mut ids);
-        s.on_dhcp(
-            &request(&cfg, 0, Ipv4Addr::new(198, 51, 100, 1)),
-            0,
-            &mut ctx,
-        );
+        s.on_dhcp(&request(&cfg, 0, Ipv4Addr::new(198, 51, 100, 1)), 0, &mut ctx);
         let (effects, _) = ctx.take();
         assert!(matches!(whys(&effects)[..], [Why::UnknownAddress { .. }]));
         // A BACKUP address on the primary belongs to the peer: silence.
@@ -1023,10 +864,7 @@ mod tests {
         m.ciaddr = Ipv4Addr::new(192, 0, 2, 20);
         s.on_dhcp(&m, 1, &mut ctx);
         let (effects, _) = ctx.take();
-        assert!(matches!(
-            whys(&effects)[..],
-            [Why::CacheThreshold { remaining: 3510 }]
-        ));
+        assert!(matches!(whys(&effects)[..], [Why::CacheThreshold { remaining: 3510 }]));
     }
 
     #[test]
@@ -1051,22 +889,13 @@ mod tests {
         s.on_failover(&FailoverMessage::BndUpd(update.clone()), &mut ctx);
         let (effects, _) = ctx.take();
         let rejected = whys(&effects);
-        assert!(
-            matches!(rejected[0], Why::UpdateRejected { reason: 1, .. }),
-            "{rejected:?}"
-        );
+        assert!(matches!(rejected[0], Why::UpdateRejected { reason: 1, .. }), "{rejected:?}");
         // An ACTIVE update without a hardware address lacks binding information.
         let mut ctx = Ctx::for_test(Time::from_secs(5), &cfg, &mut rng, &mut ids);
-        let missing = BindingUpdate {
-            address: Ipv4Addr::new(192, 0, 2, 20),
-            hardware: None,
-            ..update
-        };
+        let missing =
+            BindingUpdate { address: Ipv4Addr::new(192, 0, 2, 20), hardware: None, ..update };
         s.on_failover(&FailoverMessage::BndUpd(missing), &mut ctx);
         let (effects, _) = ctx.take();
-        assert!(matches!(
-            whys(&effects)[0],
-            Why::UpdateRejected { reason: 3, .. }
-        ));
+        assert!(matches!(whys(&effects)[0], Why::UpdateRejected { reason: 3, .. }));
     }
 }

@@ -92,9 +92,7 @@ pub fn decode(fragment: &str) -> Result<(Scenario, usize), ShareError> {
 fn parse_step(part: Option<&str>) -> Result<usize, ShareError> {
     match part {
         None | Some("") => Ok(0),
-        Some(p) => p
-            .parse()
-            .map_err(|_| ShareError::BadStep(p.chars().take(20).collect())),
+        Some(p) => p.parse().map_err(|_| ShareError::BadStep(p.chars().take(20).collect())),
     }
 }
 
@@ -103,10 +101,8 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn base64url(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        let n =
+            chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
         }
@@ -176,19 +172,13 @@ mod tests {
     fn bad_links_say_why() {
         assert_eq!(decode(""), Err(ShareError::Unrecognised));
         assert_eq!(decode("#hello"), Err(ShareError::Unrecognised));
-        assert_eq!(
-            decode("#v9.abc.1"),
-            Err(ShareError::UnknownVersion("v9".into()))
-        );
+        assert_eq!(decode("#v9.abc.1"), Err(ShareError::UnknownVersion("v9".into())));
         assert_eq!(decode("#v1.ab$c.1"), Err(ShareError::BadBase64(3)));
         assert_eq!(decode("#v1.abcd.1"), Err(ShareError::BadCompression));
         let good = encode(&builtin(DEFAULT_SCENARIO).unwrap(), 0);
         let bad_step = good.replace(".0", ".x");
         assert!(matches!(decode(&bad_step), Err(ShareError::BadStep(_))));
         let payload = base64url(&miniz_oxide::deflate::compress_to_vec(b"{\"title\":1}", 9));
-        assert!(matches!(
-            decode(&format!("v1.{payload}.0")),
-            Err(ShareError::Scenario(_))
-        ));
+        assert!(matches!(decode(&format!("v1.{payload}.0")), Err(ShareError::Scenario(_))));
     }
 }

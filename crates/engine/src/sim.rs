@@ -32,11 +32,7 @@ pub(crate) enum ClientTimer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ServerTimer {
     /// The ping-check wait before an OFFER is over.
-    PingDone {
-        lease: usize,
-        client: u16,
-        discover: Box<DhcpMessage>,
-    },
+    PingDone { lease: usize, client: u16, discover: Box<DhcpMessage> },
     /// Flush queued BNDACKs (only the latest generation counts).
     AckFlush { generation: u32 },
     /// A lease reaches `ends`.
@@ -47,19 +43,9 @@ pub(crate) enum ServerTimer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
     Script(ScriptEvent),
-    Deliver {
-        to: Node,
-        packet: Box<Packet>,
-    },
-    Client {
-        client: u16,
-        timer: ClientTimer,
-        generation: u32,
-    },
-    Server {
-        role: Role,
-        timer: ServerTimer,
-    },
+    Deliver { to: Node, packet: Box<Packet> },
+    Client { client: u16, timer: ClientTimer, generation: u32 },
+    Server { role: Role, timer: ServerTimer },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,23 +82,13 @@ impl<'a> Ctx<'a> {
     /// A context for unit tests of one node.
     #[cfg(test)]
     pub fn for_test(now: Time, cfg: &'a Config, rng: &'a mut Rng, ids: &'a mut u32) -> Ctx<'a> {
-        Ctx {
-            now,
-            cfg,
-            rng,
-            next_packet_id: ids,
-            effects: Vec::new(),
-            timers: Vec::new(),
-        }
+        Ctx { now, cfg, rng, next_packet_id: ids, effects: Vec::new(), timers: Vec::new() }
     }
 
     /// What the node did so far (unit tests).
     #[cfg(test)]
     pub fn take(&mut self) -> (Vec<Effect>, Vec<(Time, Event)>) {
-        (
-            std::mem::take(&mut self.effects),
-            std::mem::take(&mut self.timers),
-        )
+        (std::mem::take(&mut self.effects), std::mem::take(&mut self.timers))
     }
 
     /// Records an effect.
@@ -145,10 +121,7 @@ impl<'a> Ctx<'a> {
             Destination::Broadcast => &[Node::Primary, Node::Secondary],
         };
         for &r in receivers {
-            let event = Event::Deliver {
-                to: r,
-                packet: Box::new(packet.clone()),
-            };
+            let event = Event::Deliver { to: r, packet: Box::new(packet.clone()) };
             self.timers.push((packet.arrives_at, event));
         }
         self.effects.push(Effect::Sent { packet, why });
@@ -176,9 +149,7 @@ impl World {
             Server::new_balanced(Role::Primary, &cfg),
             Server::new_balanced(Role::Secondary, &cfg),
         ];
-        let clients = (0..cfg.clients.len())
-            .map(|i| Client::new(i as u16))
-            .collect();
+        let clients = (0..cfg.clients.len()).map(|i| Client::new(i as u16)).collect();
         let mut world = World {
             rng: Rng::new(cfg.seed),
             cfg: cfg.clone(),
@@ -223,19 +194,12 @@ impl World {
 
     /// When the next event is due, if any is left before the end.
     pub fn next_event_at(&self) -> Option<Time> {
-        self.queue
-            .peek()
-            .map(|s| s.at)
-            .filter(|&t| t <= self.cfg.end)
+        self.queue.peek().map(|s| s.at).filter(|&t| t <= self.cfg.end)
     }
 
     fn schedule(&mut self, at: Time, event: Event) {
         self.seq += 1;
-        self.queue.push(Scheduled {
-            at,
-            seq: self.seq,
-            event,
-        });
+        self.queue.push(Scheduled { at, seq: self.seq, event });
     }
 
     /// Processes the next event and returns its step; `None` once the run is over.
@@ -290,32 +254,20 @@ impl World {
                         self.clients[usize::from(i)].on_packet(m, &mut ctx)
                     }
                     (Node::Primary | Node::Secondary, Body::Dhcp(m), Node::Client(c)) => {
-                        let role = if to == Node::Primary {
-                            Role::Primary
-                        } else {
-                            Role::Secondary
-                        };
+                        let role =
+                            if to == Node::Primary { Role::Primary } else { Role::Secondary };
                         self.servers[role.index()].on_dhcp(m, c, &mut ctx)
                     }
                     (Node::Primary | Node::Secondary, Body::Failover(m), _) => {
-                        let role = if to == Node::Primary {
-                            Role::Primary
-                        } else {
-                            Role::Secondary
-                        };
+                        let role =
+                            if to == Node::Primary { Role::Primary } else { Role::Secondary };
                         self.servers[role.index()].on_failover(m, &mut ctx)
                     }
-                    _ => ctx.effect(Effect::Note {
-                        why: Why::NotForServers,
-                    }),
+                    _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
                 }
                 (to, Cause::Received(*packet))
             }
-            Event::Client {
-                client,
-                timer,
-                generation,
-            } => {
+            Event::Client { client, timer, generation } => {
                 if !self.clients[usize::from(client)].on_timer(timer, generation, &mut ctx) {
                     return None;
                 }
@@ -335,9 +287,9 @@ impl World {
                         address: server.leases[*lease].address,
                     },
                     ServerTimer::AckFlush { .. } => Timer::AckFlush,
-                    ServerTimer::LeaseEnd { lease, .. } => Timer::LeaseEnd {
-                        address: server.leases[*lease].address,
-                    },
+                    ServerTimer::LeaseEnd { lease, .. } => {
+                        Timer::LeaseEnd { address: server.leases[*lease].address }
+                    }
                 };
                 if !server.on_timer(&timer, &mut ctx) {
                     return None;
@@ -345,19 +297,11 @@ impl World {
                 (role.node(), Cause::Timer(t))
             }
         };
-        let Ctx {
-            effects, timers, ..
-        } = ctx;
+        let Ctx { effects, timers, .. } = ctx;
         for (at, ev) in timers {
             self.schedule(at, ev);
         }
-        let step = Step {
-            index: self.steps,
-            at: self.now,
-            node,
-            cause,
-            effects,
-        };
+        let step = Step { index: self.steps, at: self.now, node, cause, effects };
         self.steps += 1;
         Some(step)
     }

@@ -154,10 +154,7 @@ impl Snapshot {
             .collect();
         Snapshot {
             time: time.clock(),
-            servers: Servers {
-                primary: server(Role::Primary),
-                secondary: server(Role::Secondary),
-            },
+            servers: Servers { primary: server(Role::Primary), secondary: server(Role::Secondary) },
             clients,
         }
     }

@@ -8,38 +8,14 @@ use crate::scenario::{
     ClientSpec, DurationSpec, EventSpec, FailoverSection, LeaseSection, NetworkSection,
     PoolSection, Scenario, TimeSpec,
 };
-use crate::time::Time;
+use crate::time::{Duration, Time};
 
 /// `clients` clients on a pool of `clients + clients / 4` addresses for `hours` hours.
 pub fn busy_lan(clients: u16, hours: u64) -> Scenario {
     let pool = u32::from(clients) + u32::from(clients) / 4 + 2;
     let last = u32::from(std::net::Ipv4Addr::new(10, 20, 0, 10)) + pool - 1;
-    let mut events = Vec::new();
-    let mut specs = Vec::new();
-    for i in 0..clients {
-        let name = format!("host{i:03}");
-        specs.push(ClientSpec {
-            name: name.clone(),
-            mac: format!("02:10:00:00:{:02x}:{:02x}", i >> 8, i & 0xff),
-            client_id: None,
-            profile: None,
-            timing: (i % 2 == 0).then(|| "dhclient".into()),
-        });
-        let boot = Time(u64::from(i) * 60_000 / u64::from(clients.max(1)));
-        events.push(event(boot, &name, "boot"));
-        if i % 5 == 0 {
-            events.push(event(
-                boot.plus(crate::time::Duration::from_secs(1500)),
-                &name,
-                "release",
-            ));
-            events.push(event(
-                boot.plus(crate::time::Duration::from_secs(1800)),
-                &name,
-                "boot",
-            ));
-        }
-    }
+    let specs: Vec<ClientSpec> = (0..clients).map(client).collect();
+    let events = (0..clients).flat_map(|i| script(i, clients)).collect();
     Scenario {
         title: format!("Busy LAN: {clients} clients"),
         description: "Generated load for benchmarks.".into(),
@@ -55,10 +31,7 @@ pub fn busy_lan(clients: u16, hours: u64) -> Scenario {
         },
         pool: PoolSection {
             subnet: "10.20.0.0/16".into(),
-            range: [
-                "10.20.0.10".into(),
-                std::net::Ipv4Addr::from(last).to_string(),
-            ],
+            range: ["10.20.0.10".into(), std::net::Ipv4Addr::from(last).to_string()],
         },
         lease: LeaseSection {
             default: Some(DurationSpec::Seconds(300)),
@@ -71,6 +44,29 @@ pub fn busy_lan(clients: u16, hours: u64) -> Scenario {
         clients: specs,
         events,
     }
+}
+
+fn client(i: u16) -> ClientSpec {
+    ClientSpec {
+        name: format!("host{i:03}"),
+        mac: format!("02:10:00:00:{:02x}:{:02x}", i >> 8, i & 0xff),
+        client_id: None,
+        profile: None,
+        timing: (i % 2 == 0).then(|| "dhclient".into()),
+    }
+}
+
+/// Boots spread over the first minute; every fifth client releases after 25
+/// minutes and boots again 5 minutes later.
+fn script(i: u16, clients: u16) -> Vec<EventSpec> {
+    let name = format!("host{i:03}");
+    let boot = Time(u64::from(i) * 60_000 / u64::from(clients.max(1)));
+    let mut out = vec![event(boot, &name, "boot")];
+    if i % 5 == 0 {
+        out.push(event(boot.plus(Duration::from_secs(1500)), &name, "release"));
+        out.push(event(boot.plus(Duration::from_secs(1800)), &name, "boot"));
+    }
+    out
 }
 
 fn event(at: Time, client: &str, action: &str) -> EventSpec {

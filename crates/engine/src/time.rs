@@ -71,10 +71,7 @@ impl Time {
             if i > 0 && v >= 60 {
                 return Err(format!("'{text}': minutes and seconds must be below 60"));
             }
-            total = total
-                .checked_mul(60)
-                .and_then(|t| t.checked_add(v))
-                .ok_or("time too large")?;
+            total = total.checked_mul(60).and_then(|t| t.checked_add(v)).ok_or("time too large")?;
         }
         let millis = match frac {
             Some(f) => parse_fraction(f).ok_or_else(|| format!("'{text}': bad fraction"))?,
@@ -100,13 +97,7 @@ impl Time {
     /// `HH:MM:SS.mmm`, always with milliseconds (for trace lines).
     pub fn clock_millis(self) -> String {
         let s = self.secs();
-        format!(
-            "{:02}:{:02}:{:02}.{:03}",
-            s / 3600,
-            (s / 60) % 60,
-            s % 60,
-            self.0 % 1000
-        )
+        format!("{:02}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, self.0 % 1000)
     }
 }
 
@@ -139,14 +130,9 @@ impl Duration {
         let mut total: u64 = 0;
         let mut rest = text;
         while !rest.is_empty() {
-            let num_len = rest
-                .bytes()
-                .take_while(|b| b.is_ascii_digit() || *b == b'.')
-                .count();
+            let num_len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
             if num_len == 0 {
-                return Err(format!(
-                    "'{text}' is not a duration such as 90s, 30m or 1h30m"
-                ));
+                return Err(format!("'{text}' is not a duration such as 90s, 30m or 1h30m"));
             }
             let (num, tail) = rest.split_at(num_len);
             let unit_len = tail.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
@@ -157,11 +143,7 @@ impl Duration {
                 "m" => 60_000,
                 "h" => 3_600_000,
                 "d" => 86_400_000,
-                _ => {
-                    return Err(format!(
-                        "'{text}': unknown unit '{unit}' (use ms, s, m, h or d)"
-                    ))
-                }
+                _ => return Err(format!("'{text}': unknown unit '{unit}' (use ms, s, m, h or d)")),
             };
             let part = parse_scaled(num, scale).ok_or_else(|| format!("'{text}': bad number"))?;
             total = total.checked_add(part).ok_or("duration too large")?;
@@ -177,11 +159,7 @@ impl Duration {
             return "0s".into();
         }
         if ms % 1000 != 0 {
-            return if ms < 1000 {
-                format!("{ms}ms")
-            } else {
-                format!("{:.3}s", ms as f64 / 1e3)
-            };
+            return if ms < 1000 { format!("{ms}ms") } else { format!("{:.3}s", ms as f64 / 1e3) };
         }
         let s = ms / 1000;
         let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);
@@ -213,7 +191,9 @@ pub fn parse_utc(text: &str) -> Result<u64, String> {
     let t = t.strip_suffix('Z').or_else(|| t.strip_suffix("+00:00")).unwrap_or(t);
     let (date, clock) = t.split_once(['T', ' ']).unwrap_or((t, "00:00:00"));
     let d: Vec<&str> = date.split('-').collect();
-    let [y, m, day] = d[..] else { return Err(bad()) };
+    let [y, m, day] = d[..] else {
+        return Err(bad());
+    };
     let (y, m, day): (i64, u32, u32) = (
         y.parse().map_err(|_| bad())?,
         m.parse().map_err(|_| bad())?,

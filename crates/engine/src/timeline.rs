@@ -37,21 +37,11 @@ impl Timeline {
                 checkpoints.push(world.clone());
             }
             if steps.len() >= MAX_STEPS {
-                return Timeline {
-                    steps,
-                    checkpoints,
-                    truncated: world.next_event_at().is_some(),
-                };
+                return Timeline { steps, checkpoints, truncated: world.next_event_at().is_some() };
             }
             match world.step() {
                 Some(s) => steps.push(s),
-                None => {
-                    return Timeline {
-                        steps,
-                        checkpoints,
-                        truncated: false,
-                    }
-                }
+                None => return Timeline { steps, checkpoints, truncated: false },
             }
         }
     }

@@ -65,20 +65,9 @@ pub enum Effect {
     /// A packet left the acting node.
     Sent { packet: Packet, why: Why },
     /// A server's view of an address changed (or was refreshed when `from == to`).
-    Lease {
-        server: Role,
-        address: Ipv4Addr,
-        from: BindingState,
-        to: BindingState,
-        why: Why,
-    },
+    Lease { server: Role, address: Ipv4Addr, from: BindingState, to: BindingState, why: Why },
     /// A client changed state.
-    Client {
-        client: u16,
-        from: ClientState,
-        to: ClientState,
-        why: Why,
-    },
+    Client { client: u16, from: ClientState, to: ClientState, why: Why },
     /// A decision that changed nothing visible (an ignored packet, a queued ack).
     Note { why: Why },
 }
@@ -122,22 +111,14 @@ impl LeaseTimeRule {
                 secs(desired),
                 secs(mclt)
             ),
-            LeaseTimeRule::CappedByTsfp {
-                desired,
-                mclt,
-                tsfp,
-            } => {
+            LeaseTimeRule::CappedByTsfp { desired, mclt, tsfp } => {
                 format!(
                 "the desired {} would end after the peer-acknowledged time {} plus the MCLT {}, \
                  so the lease ends there (draft-12 §5.2.1)",
                 secs(desired), at(tsfp), secs(mclt)
             )
             }
-            LeaseTimeRule::Desired {
-                desired,
-                mclt,
-                tsfp,
-            } => {
+            LeaseTimeRule::Desired { desired, mclt, tsfp } => {
                 format!(
                 "the peer has acknowledged {} (tsfp) and now + {} stays within tsfp + MCLT {}, \
                  so the full desired time is granted",
@@ -157,23 +138,13 @@ pub enum Why {
     /// No answer: retransmit after a back-off.
     Retransmit { attempt: u32, wait: Duration },
     /// The first OFFER is taken.
-    TakeOffer {
-        server: Role,
-        address: Ipv4Addr,
-        lease_time: u32,
-    },
+    TakeOffer { server: Role, address: Ipv4Addr, lease_time: u32 },
     /// An OFFER arrived when the client no longer wanted one.
     IgnoreOffer,
     /// A reply for another transaction or an unexpected state.
     IgnoreReply { state: ClientState },
     /// DHCPACK received: bound.
-    Bound {
-        address: Ipv4Addr,
-        lease_time: u32,
-        t1: Time,
-        t2: Time,
-        timing_dhclient: bool,
-    },
+    Bound { address: Ipv4Addr, lease_time: u32, t1: Time, t2: Time, timing_dhclient: bool },
     /// DHCPNAK received.
     Nak,
     /// T1: renew by unicast.
@@ -194,17 +165,9 @@ pub enum Why {
     AlreadyRunning { state: ClientState },
     // ----- servers, DHCP side -----
     /// Load balancing: this server's bucket.
-    BalancedHere {
-        bucket: u8,
-        split: u16,
-        by_client_id: bool,
-    },
+    BalancedHere { bucket: u8, split: u16, by_client_id: bool },
     /// Load balancing: the peer's bucket, so stay silent.
-    BalancedToPeer {
-        bucket: u8,
-        split: u16,
-        by_client_id: bool,
-    },
+    BalancedToPeer { bucket: u8, split: u16, by_client_id: bool },
     /// `secs` above the limit: both servers answer.
     SecsOverride { secs: u16, max: u64 },
     /// `load balance max seconds` is 0: both answer.
@@ -212,40 +175,21 @@ pub enum Why {
     /// The peer has no free leases, so balancing is cancelled.
     PeerPoolEmpty { bucket: u8 },
     /// A lease was picked for the OFFER and is pinged first.
-    PingFirst {
-        address: Ipv4Addr,
-        wait: Duration,
-        timer: PingTimer,
-    },
+    PingFirst { address: Ipv4Addr, wait: Duration, timer: PingTimer },
     /// The offer goes out.
-    Offer {
-        address: Ipv4Addr,
-        rule: LeaseTimeRule,
-        reused: bool,
-    },
+    Offer { address: Ipv4Addr, rule: LeaseTimeRule, reused: bool },
     /// The client already holds this lease: offered again.
     OfferExisting { address: Ipv4Addr },
     /// No lease this server may give.
     NoFreeLease { peer_has: usize },
     /// A REQUEST answered with DHCPACK.
-    Ack {
-        address: Ipv4Addr,
-        rule: LeaseTimeRule,
-        tstp: u64,
-        renewal: bool,
-    },
+    Ack { address: Ipv4Addr, rule: LeaseTimeRule, tstp: u64, renewal: bool },
     /// Renewal inside the first quarter of the lease: the same lease again, no update.
     CacheThreshold { remaining: u64 },
     /// The requested lease is in the peer's free pool.
-    OwnedByPeer {
-        address: Ipv4Addr,
-        state: BindingState,
-    },
+    OwnedByPeer { address: Ipv4Addr, state: BindingState },
     /// The requested lease waits for the peer's agreement.
-    InTransition {
-        address: Ipv4Addr,
-        state: BindingState,
-    },
+    InTransition { address: Ipv4Addr, state: BindingState },
     /// The requested lease belongs to another client.
     NakOtherClient { address: Ipv4Addr },
     /// The requested address is not one this server knows.
@@ -258,26 +202,17 @@ pub enum Why {
     NotForServers,
     // ----- servers, failover side -----
     /// A BNDUPD tells the peer about a change.
-    SendUpdate {
-        status: BindingState,
-        potential_expiration: u64,
-    },
+    SendUpdate { status: BindingState, potential_expiration: u64 },
     /// The update waits: the peer's window is full.
     WindowFull { outstanding: u32, window: u32 },
     /// A peer update was accepted and installed.
-    UpdateAccepted {
-        status: BindingState,
-        installed: BindingState,
-    },
+    UpdateAccepted { status: BindingState, installed: BindingState },
     /// A peer update was refused.
     UpdateRejected { reason: u8, text: String },
     /// The BNDACK waits in the ack queue.
     AckQueued { pending: usize, flush_at: Time },
     /// Queued BNDACKs go out.
-    AckFlush {
-        count: usize,
-        because: AckFlushReason,
-    },
+    AckFlush { count: usize, because: AckFlushReason },
     /// The peer acknowledged: the transitional state becomes FREE.
     AckedToFree { was: BindingState },
     /// The peer acknowledged: tsfp catches up with tstp.
@@ -329,7 +264,20 @@ pub fn node_name(cfg: &Config, node: Node) -> String {
 impl Why {
     /// The reason as a sentence, naming the rule.
     pub fn sentence(&self, actor: &str) -> String {
-        match self {
+        self.client_sentence(actor)
+            .or_else(|| self.dhcp_sentence())
+            .or_else(|| self.failover_sentence())
+            .unwrap_or_default()
+    }
+
+    /// Reasons of client steps.
+    fn client_sentence(&self, actor: &str) -> Option<String> {
+        self.acquiring_sentence(actor).or_else(|| self.leaving_sentence(actor))
+    }
+
+    /// Getting and keeping a lease.
+    fn acquiring_sentence(&self, actor: &str) -> Option<String> {
+        Some(match self {
             Why::Boot => format!(
                 "{actor} starts in INIT and broadcasts DHCPDISCOVER to find a server \
                  (RFC 2131 §4.4.1)"
@@ -339,11 +287,7 @@ impl Why {
                  before the next try (RFC 2131 §4.1 back-off)",
                 wait.human()
             ),
-            Why::TakeOffer {
-                server,
-                address,
-                lease_time,
-            } => format!(
+            Why::TakeOffer { server, address, lease_time } => format!(
                 "{actor} takes the first offer, {address} for {} from the {server}, and \
                  broadcasts DHCPREQUEST naming the {server} in the server identifier, which \
                  tells the other server its offer was declined (RFC 2131 §4.4.1)",
@@ -356,13 +300,7 @@ impl Why {
                 "{actor} is {} and does not expect this reply, so it drops it",
                 state.name().to_uppercase()
             ),
-            Why::Bound {
-                address,
-                lease_time,
-                t1,
-                t2,
-                timing_dhclient,
-            } => format!(
+            Why::Bound { address, lease_time, t1, t2, timing_dhclient } => format!(
                 "DHCPACK: {actor} configures {address} for {}; it will renew at T1 {} and \
                  rebind at T2 {} ({})",
                 secs(u64::from(*lease_time)),
@@ -386,6 +324,13 @@ impl Why {
             Why::ClientExpired => format!(
                 "the lease ran out at {actor}: it removes the address and starts over in INIT"
             ),
+            _ => return None,
+        })
+    }
+
+    /// Releasing, shutting down, leaving.
+    fn leaving_sentence(&self, actor: &str) -> Option<String> {
+        Some(match self {
             Why::Release { server, address } => format!(
                 "{actor} unicasts DHCPRELEASE for {address} to the {server} and removes the \
                  address from its interface; a release gets no reply, so the client never \
@@ -411,34 +356,32 @@ impl Why {
                 "{actor} is already running ({}), so the boot changes nothing",
                 state.name().to_uppercase()
             ),
-            Why::BalancedHere {
-                bucket,
-                split,
-                by_client_id,
-            } => format!(
+            _ => return None,
+        })
+    }
+
+    /// Reasons of a server's DHCP decisions.
+    fn dhcp_sentence(&self) -> Option<String> {
+        self.offer_sentence()
+            .or_else(|| self.request_sentence())
+            .or_else(|| self.other_dhcp_sentence())
+    }
+
+    /// Load balancing and offers.
+    fn offer_sentence(&self) -> Option<String> {
+        Some(match self {
+            Why::BalancedHere { bucket, split, by_client_id } => format!(
                 "load balancing: the {} hashes to bucket {bucket}, {} split {split}, which is \
                  this server's share (RFC 3074 §6; HBA bit set = primary)",
                 key_name(*by_client_id),
-                if u16::from(*bucket) < *split {
-                    "below"
-                } else {
-                    "at or above"
-                }
+                if u16::from(*bucket) < *split { "below" } else { "at or above" }
             ),
-            Why::BalancedToPeer {
-                bucket,
-                split,
-                by_client_id,
-            } => format!(
+            Why::BalancedToPeer { bucket, split, by_client_id } => format!(
                 "load balancing: the {} hashes to bucket {bucket}, {} split {split}, so the \
                  peer answers this DHCPDISCOVER and this server stays silent (dhcpd logs \
                  \"load balance to peer\"; RFC 3074 §6)",
                 key_name(*by_client_id),
-                if u16::from(*bucket) < *split {
-                    "below"
-                } else {
-                    "at or above"
-                }
+                if u16::from(*bucket) < *split { "below" } else { "at or above" }
             ),
             Why::SecsOverride { secs, max } => format!(
                 "the client has been trying for {secs} s, more than load balance max seconds \
@@ -451,11 +394,7 @@ impl Why {
                 "bucket {bucket} belongs to the peer, but the peer owns no free leases, so this \
                  server answers anyway (\"cancel load balance\")"
             ),
-            Why::PingFirst {
-                address,
-                wait,
-                timer,
-            } => format!(
+            Why::PingFirst { address, wait, timer } => format!(
                 "{address} is the oldest lease in this server's free pool; before offering it \
                  the server sends an ICMP echo to make sure nobody uses it, and waits {} — {}",
                 wait.human(),
@@ -467,11 +406,7 @@ impl Why {
                          anywhere between 0 and 1 s, as the thread explains",
                 }
             ),
-            Why::Offer {
-                address,
-                rule,
-                reused,
-            } => format!(
+            Why::Offer { address, rule, reused } => format!(
                 "{}{address} is offered; {}. The offer holds the address for two minutes but \
                  changes nothing on disk and tells the peer nothing",
                 if *reused { "no echo came back: " } else { "" },
@@ -480,6 +415,13 @@ impl Why {
             Why::OfferExisting { address } => format!(
                 "the client already holds {address} here, so it is offered the same address"
             ),
+            _ => return None,
+        })
+    }
+
+    /// Requests, acks, naks and releases.
+    fn request_sentence(&self) -> Option<String> {
+        Some(match self {
             Why::NoFreeLease { peer_has } => {
                 if *peer_has > 0 {
                     format!(
@@ -490,12 +432,7 @@ impl Why {
                     "no free leases at all (dhcpd logs \"no free leases\")".into()
                 }
             }
-            Why::Ack {
-                address,
-                rule,
-                tstp,
-                renewal,
-            } => {
+            Why::Ack { address, rule, tstp, renewal } => {
                 format!(
                 "{} {address}: {}. The server records tstp {} (now + desired + half the grant) \
                  and tells the peer before answering the client",
@@ -533,20 +470,33 @@ impl Why {
                               (draft-12 §5.2.2)"
                 .into(),
             Why::ReleaseIgnored { reason } => format!("DHCPRELEASE ignored: {reason}"),
+            _ => return None,
+        })
+    }
+
+    /// Messages servers do not act on.
+    fn other_dhcp_sentence(&self) -> Option<String> {
+        Some(match self {
             Why::NotForServers => "servers do not act on this message type".into(),
-            Why::SendUpdate {
-                status,
-                potential_expiration,
-            } => format!(
+            _ => return None,
+        })
+    }
+
+    /// Reasons of a server's failover decisions.
+    fn failover_sentence(&self) -> Option<String> {
+        self.update_sentence().or_else(|| self.ack_sentence())
+    }
+
+    /// Sending and receiving binding updates.
+    fn update_sentence(&self) -> Option<String> {
+        Some(match self {
+            Why::SendUpdate { status, potential_expiration } => format!(
                 "every change goes to the peer as a BNDUPD: binding status {}, potential \
                  expiration {} (draft-12 §7.1)",
                 status.name().to_uppercase(),
                 at(*potential_expiration)
             ),
-            Why::WindowFull {
-                outstanding,
-                window,
-            } => format!(
+            Why::WindowFull { outstanding, window } => format!(
                 "{outstanding} updates are waiting for acks, the peer's max-unacked-updates \
                  window of {window}, so this one waits in the update queue"
             ),
@@ -584,6 +534,13 @@ impl Why {
                         "first, because the server is about to send an update of its own",
                 }
             ),
+            _ => return None,
+        })
+    }
+
+    /// Acknowledgements and what follows them.
+    fn ack_sentence(&self) -> Option<String> {
+        Some(match self {
             Why::AckedToFree { was } => format!(
                 "the peer acknowledged the {} update, so both servers now agree and the \
                  address is FREE again (draft-12 §5.2.2)",
@@ -616,7 +573,8 @@ impl Why {
                                               NORMAL the secondary never expires a lease \
                                               itself: it waits for the primary's BNDUPD"
                 .into(),
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -657,17 +615,9 @@ impl Step {
                 Effect::Sent { packet, .. } => {
                     Some(format!("sends {}", describe_packet(cfg, packet)))
                 }
-                Effect::Lease {
-                    server,
-                    address,
-                    from,
-                    to,
-                    ..
-                } if from != to => Some(format!(
-                    "{address} {} → {} on the {server}",
-                    from.name(),
-                    to.name()
-                )),
+                Effect::Lease { server, address, from, to, .. } if from != to => {
+                    Some(format!("{address} {} → {} on the {server}", from.name(), to.name()))
+                }
                 Effect::Client { from, to, .. } if from != to => {
                     Some(format!("{} → {}", from.name(), to.name()))
                 }

@@ -11,20 +11,14 @@ use dhcpfo_engine::{BindingState, Role, Timeline};
 
 /// Runs a built-in scenario.
 pub fn run_builtin(name: &str) -> (Arc<Config>, Timeline) {
-    let cfg = builtin(name)
-        .expect("built-in exists")
-        .validate()
-        .expect("valid");
+    let cfg = builtin(name).expect("built-in exists").validate().expect("valid");
     let t = Timeline::run(cfg.clone());
     (cfg, t)
 }
 
 /// Runs a scenario given as TOML.
 pub fn run_toml(text: &str) -> (Arc<Config>, Timeline) {
-    let cfg = Scenario::from_toml(text)
-        .expect("parses")
-        .validate()
-        .expect("valid");
+    let cfg = Scenario::from_toml(text).expect("parses").validate().expect("valid");
     let t = Timeline::run(cfg.clone());
     (cfg, t)
 }
@@ -36,14 +30,7 @@ pub fn state_sequence(t: &Timeline, role: Role, address: &str) -> Vec<BindingSta
     let mut seq = vec![start.server(role).lease(address).unwrap().binding];
     for s in t.steps() {
         for e in &s.effects {
-            if let Effect::Lease {
-                server,
-                address: a,
-                from,
-                to,
-                ..
-            } = e
-            {
+            if let Effect::Lease { server, address: a, from, to, .. } = e {
                 if *server == role && *a == address && from != to {
                     seq.push(*to);
                 }
@@ -84,12 +71,9 @@ pub fn updates_from(t: &Timeline, role: Role) -> Vec<(String, BindingState, u64,
         .into_iter()
         .filter(|(_, p)| p.from == role.node())
         .filter_map(|(_, p)| match &p.body {
-            Body::Failover(FailoverMessage::BndUpd(u)) => Some((
-                u.address.to_string(),
-                u.status,
-                u.lease_expiration,
-                u.potential_expiration,
-            )),
+            Body::Failover(FailoverMessage::BndUpd(u)) => {
+                Some((u.address.to_string(), u.status, u.lease_expiration, u.potential_expiration))
+            }
             _ => None,
         })
         .collect()
@@ -97,8 +81,5 @@ pub fn updates_from(t: &Timeline, role: Role) -> Vec<(String, BindingState, u64,
 
 /// The step index at which a packet named `name` was received by `role`, first match.
 pub fn received(t: &Timeline, predicate: impl Fn(&Step) -> bool) -> Vec<&Step> {
-    t.steps()
-        .iter()
-        .filter(|s| matches!(s.cause, Cause::Received(_)) && predicate(s))
-        .collect()
+    t.steps().iter().filter(|s| matches!(s.cause, Cause::Received(_)) && predicate(s)).collect()
 }

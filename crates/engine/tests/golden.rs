@@ -13,9 +13,7 @@ use dhcpfo_engine::scenario::{builtin, BUILTINS};
 use dhcpfo_engine::Timeline;
 
 fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("golden")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden")
 }
 
 fn render(name: &str) -> (String, u64) {
@@ -23,13 +21,7 @@ fn render(name: &str) -> (String, u64) {
     let t = Timeline::run(cfg.clone());
     let mut out = String::new();
     for s in t.steps() {
-        let _ = writeln!(
-            out,
-            "{} #{} {}",
-            s.at.clock_millis(),
-            s.index,
-            s.summary(&cfg)
-        );
+        let _ = writeln!(out, "{} #{} {}", s.at.clock_millis(), s.index, s.summary(&cfg));
         for w in s.whys(&cfg) {
             let _ = writeln!(out, "    {w}");
         }
@@ -63,10 +55,6 @@ fn builtin_traces_match_their_golden_files() {
     if update {
         std::fs::write(&path, &prints).unwrap();
     } else {
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            prints,
-            "fingerprints.txt is stale"
-        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), prints, "fingerprints.txt is stale");
     }
 }

@@ -20,22 +20,8 @@ fn arb_client() -> impl Strategy<Value = (u8, bool, bool, bool)> {
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
-        (
-            any::<u64>(),
-            1u32..=24,
-            30u64..=7200,
-            0u16..=256,
-            0u64..=5,
-            1u32..=12,
-        ),
-        (
-            60u64..=7200,
-            60u64..=14400,
-            any::<bool>(),
-            any::<bool>(),
-            0u64..=40,
-            0u64..=40,
-        ),
+        (any::<u64>(), 1u32..=24, 30u64..=7200, 0u16..=256, 0u64..=5, 1u32..=12),
+        (60u64..=7200, 60u64..=14400, any::<bool>(), any::<bool>(), 0u64..=40, 0u64..=40),
         prop::collection::vec(arb_client(), 1..6),
         prop::collection::vec((0usize..6, 0u64..10_800_000, 0u8..4), 1..16),
     )
@@ -104,10 +90,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
 
 /// 48 cases unless `PROPTEST_CASES` asks for more.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(48)
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
 }
 
 fn check_world(w: &World) -> Result<(), TestCaseError> {
@@ -116,16 +99,9 @@ fn check_world(w: &World) -> Result<(), TestCaseError> {
     for role in [Role::Primary, Role::Secondary] {
         let s = w.server(role);
         let mut macs = HashSet::new();
-        for l in s
-            .leases
-            .iter()
-            .filter(|l| l.binding == BindingState::Active)
-        {
+        for l in s.leases.iter().filter(|l| l.binding == BindingState::Active) {
             prop_assert!(l.hardware.is_some(), "active lease without a client");
-            prop_assert!(
-                macs.insert(l.hardware),
-                "{role}: two active leases for one client"
-            );
+            prop_assert!(macs.insert(l.hardware), "{role}: two active leases for one client");
         }
     }
     Ok(())

@@ -18,23 +18,14 @@ use dhcpfo_engine::{Snapshot, Time};
 fn isc_release_state_sequences_match_the_recording() {
     let (_, t) = run_builtin("isc-release");
     // c1 hashes to the primary and takes 10.77.0.105 from the FREE pool.
-    assert_eq!(
-        state_sequence(&t, Primary, "10.77.0.105"),
-        [Free, Active, Released, Free]
-    );
-    assert_eq!(
-        state_sequence(&t, Secondary, "10.77.0.105"),
-        [Free, Active, Free]
-    );
+    assert_eq!(state_sequence(&t, Primary, "10.77.0.105"), [Free, Active, Released, Free]);
+    assert_eq!(state_sequence(&t, Secondary, "10.77.0.105"), [Free, Active, Free]);
     // c2 hashes to the secondary and takes 10.77.0.104 from the BACKUP pool.
     assert_eq!(
         state_sequence(&t, Secondary, "10.77.0.104"),
         [Backup, Active, Released, Free, Backup]
     );
-    assert_eq!(
-        state_sequence(&t, Primary, "10.77.0.104"),
-        [Backup, Active, Free, Backup]
-    );
+    assert_eq!(state_sequence(&t, Primary, "10.77.0.104"), [Backup, Active, Free, Backup]);
 }
 
 /// Run A: first ACK 30 s (MCLT), renewal 60 s, on both servers.
@@ -63,25 +54,13 @@ fn isc_release_binding_updates_match_the_recording() {
     );
     assert_eq!((p[0].2, p[0].3), (34, 79));
     let renew_at = p[1].2 - 60;
-    assert_eq!(
-        p[1].3,
-        renew_at + 60 + 30,
-        "pot-exp = now + desired + granted/2"
-    );
-    assert_eq!(
-        (p[2].2, p[2].3),
-        (26, 26),
-        "release: lease-exp = pot-exp = release time"
-    );
+    assert_eq!(p[1].3, renew_at + 60 + 30, "pot-exp = now + desired + granted/2");
+    assert_eq!((p[2].2, p[2].3), (26, 26), "release: lease-exp = pot-exp = release time");
     let s = updates_from(&t, Secondary);
     let statuses: Vec<_> = s.iter().map(|u| (u.0.as_str(), u.1)).collect();
     assert_eq!(
         statuses,
-        [
-            ("10.77.0.104", Active),
-            ("10.77.0.104", Active),
-            ("10.77.0.104", Released)
-        ]
+        [("10.77.0.104", Active), ("10.77.0.104", Active), ("10.77.0.104", Released)]
     );
     assert_eq!((s[0].2, s[0].3), (101, 146));
     assert_eq!((s[2].2, s[2].3), (92, 92));
@@ -104,16 +83,9 @@ fn isc_release_ack_timing_matches_the_recording() {
     let (_, t) = run_builtin("isc-release");
     let msgs = sent(&t);
     let mut delays = Vec::new();
-    for step in received(
-        &t,
-        |s| matches!(&s.cause, Cause::Received(p) if p.name() == "BNDUPD"),
-    ) {
-        let Cause::Received(upd) = &step.cause else {
-            unreachable!()
-        };
-        let Body::Failover(FailoverMessage::BndUpd(u)) = &upd.body else {
-            unreachable!()
-        };
+    for step in received(&t, |s| matches!(&s.cause, Cause::Received(p) if p.name() == "BNDUPD")) {
+        let Cause::Received(upd) = &step.cause else { unreachable!() };
+        let Body::Failover(FailoverMessage::BndUpd(u)) = &upd.body else { unreachable!() };
         let (_, ack) = msgs
             .iter()
             .find(|(_, p)| failover_xid(p) == Some(("BNDACK", u.xid)) && p.from != upd.from)
@@ -152,33 +124,16 @@ fn isc_release_ack_timing_matches_the_recording() {
 #[test]
 fn isc_expiry_matches_the_recording() {
     let (_, t) = run_builtin("isc-expiry");
-    assert_eq!(
-        state_sequence(&t, Primary, "10.77.0.105"),
-        [Free, Active, Expired, Free]
-    );
-    assert_eq!(
-        state_sequence(&t, Primary, "10.77.0.104"),
-        [Backup, Active, Expired, Free, Backup]
-    );
-    assert_eq!(
-        state_sequence(&t, Secondary, "10.77.0.105"),
-        [Free, Active, Free]
-    );
-    assert_eq!(
-        state_sequence(&t, Secondary, "10.77.0.104"),
-        [Backup, Active, Free, Backup]
-    );
+    assert_eq!(state_sequence(&t, Primary, "10.77.0.105"), [Free, Active, Expired, Free]);
+    assert_eq!(state_sequence(&t, Primary, "10.77.0.104"), [Backup, Active, Expired, Free, Backup]);
+    assert_eq!(state_sequence(&t, Secondary, "10.77.0.105"), [Free, Active, Free]);
+    assert_eq!(state_sequence(&t, Secondary, "10.77.0.104"), [Backup, Active, Free, Backup]);
     // The secondary never sends EXPIRED in NORMAL.
     assert!(updates_from(&t, Secondary).iter().all(|u| u.1 != Expired));
-    let expired: Vec<_> = updates_from(&t, Primary)
-        .into_iter()
-        .filter(|u| u.1 == Expired)
-        .collect();
+    let expired: Vec<_> =
+        updates_from(&t, Primary).into_iter().filter(|u| u.1 == Expired).collect();
     assert_eq!(expired.len(), 2);
-    assert!(
-        expired.iter().all(|u| u.2 == 34),
-        "both expire at ends = 34"
-    );
+    assert!(expired.iter().all(|u| u.2 == 34), "both expire at ends = 34");
     // 30 s first leases, as recorded.
     assert_eq!(ack_lease_times(&t, Primary), [30]);
     assert_eq!(ack_lease_times(&t, Secondary), [30]);
@@ -194,10 +149,7 @@ fn isc_first_lease_matches_the_recording() {
     assert_eq!(ack_lease_times(&t, Secondary), [30, 120, 120]);
     let p = updates_from(&t, Primary);
     assert_eq!((p[0].2, p[0].3), (33, 138));
-    assert_eq!(
-        state_sequence(&t, Primary, "10.77.0.105"),
-        [Free, Active, Released, Free]
-    );
+    assert_eq!(state_sequence(&t, Primary, "10.77.0.105"), [Free, Active, Released, Free]);
     assert_eq!(
         state_sequence(&t, Secondary, "10.77.0.104"),
         [Backup, Active, Released, Free, Backup]
@@ -211,49 +163,28 @@ fn isc_first_lease_matches_the_recording() {
 fn dhcprelease_plays_the_thread() {
     let (cfg, t) = run_builtin("dhcprelease");
     // desktop (02:..:02) hashes to the primary, laptop (02:..:01) to the secondary.
-    assert_eq!(
-        state_sequence(&t, Primary, "192.0.2.20"),
-        [Free, Active, Released, Free]
-    );
-    assert_eq!(
-        state_sequence(&t, Secondary, "192.0.2.20"),
-        [Free, Active, Free]
-    );
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.20"), [Free, Active, Released, Free]);
+    assert_eq!(state_sequence(&t, Secondary, "192.0.2.20"), [Free, Active, Free]);
     assert_eq!(
         state_sequence(&t, Secondary, "192.0.2.19"),
         [Backup, Active, Released, Free, Backup]
     );
-    assert_eq!(
-        state_sequence(&t, Primary, "192.0.2.19"),
-        [Backup, Active, Free, Backup]
-    );
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.19"), [Backup, Active, Free, Backup]);
     assert_eq!(ack_lease_times(&t, Primary), [3600, 3600]);
     // The old ping timer answers on the next whole second: the OFFER leaves at 00:00:01.
-    let offers: Vec<_> = sent(&t)
-        .into_iter()
-        .filter(|(_, p)| p.name() == "DHCPOFFER")
-        .collect();
+    let offers: Vec<_> = sent(&t).into_iter().filter(|(_, p)| p.name() == "DHCPOFFER").collect();
     assert_eq!(offers.len(), 2);
     assert!(offers.iter().all(|(s, _)| s.at == Time(1000)));
     // Renewal at T1, half an hour after the REQUEST went out.
-    let renewals: Vec<_> = t
-        .steps()
-        .iter()
-        .filter(|s| s.summary(&cfg).contains("T1 reached"))
-        .collect();
+    let renewals: Vec<_> =
+        t.steps().iter().filter(|s| s.summary(&cfg).contains("T1 reached")).collect();
     assert_eq!(renewals.len(), 2);
     assert!(renewals.iter().all(|s| s.at.secs() == 1801));
     // A moment after the release both servers agree, and the clients are off.
     let w = t.world_after(t.steps_until(Time::parse("00:33:30").unwrap()));
     let snap = Snapshot::at(&w, Time::parse("00:33:30").unwrap());
     let lease = |v: &dhcpfo_engine::snapshot::ServerView, a: &str| {
-        v.leases
-            .iter()
-            .find(|(k, _)| k == a)
-            .unwrap()
-            .1
-            .binding
-            .clone()
+        v.leases.iter().find(|(k, _)| k == a).unwrap().1.binding.clone()
     };
     assert_eq!(lease(&snap.servers.primary, "192.0.2.20"), "free");
     assert_eq!(lease(&snap.servers.secondary, "192.0.2.20"), "free");

@@ -50,20 +50,12 @@ fn notes(t: &dhcpfo_engine::Timeline, node: Node) -> Vec<Why> {
 #[test]
 fn discover_is_answered_only_by_the_server_the_hash_picks() {
     let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")]));
-    let offers: Vec<_> = sent(&t)
-        .into_iter()
-        .filter(|(_, p)| p.name() == "DHCPOFFER")
-        .collect();
+    let offers: Vec<_> = sent(&t).into_iter().filter(|(_, p)| p.name() == "DHCPOFFER").collect();
     assert_eq!(offers.len(), 1);
     assert_eq!(offers[0].1.from, Node::Primary);
-    assert!(notes(&t, Node::Secondary).iter().any(|w| matches!(
-        w,
-        Why::BalancedToPeer {
-            bucket: 45,
-            split: 128,
-            by_client_id: false
-        }
-    )));
+    assert!(notes(&t, Node::Secondary)
+        .iter()
+        .any(|w| matches!(w, Why::BalancedToPeer { bucket: 45, split: 128, by_client_id: false })));
 }
 
 #[test]
@@ -74,25 +66,17 @@ fn client_identifier_is_hashed_instead_of_chaddr() {
         "mac = \"02:00:00:00:00:02\"\nclient_id = \"01:00:11:22:33:44:55\"",
     );
     let (_, t) = run_toml(&toml);
-    let offers: Vec<_> = sent(&t)
-        .into_iter()
-        .filter(|(_, p)| p.name() == "DHCPOFFER")
-        .collect();
+    let offers: Vec<_> = sent(&t).into_iter().filter(|(_, p)| p.name() == "DHCPOFFER").collect();
     assert_eq!(offers.len(), 1);
     assert_eq!(offers[0].1.from, Node::Secondary);
 }
 
 #[test]
 fn zero_load_balance_max_seconds_lets_both_servers_answer() {
-    let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")]).replace(
-        "load_balance_max_seconds = 3",
-        "load_balance_max_seconds = 0",
-    );
+    let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")])
+        .replace("load_balance_max_seconds = 3", "load_balance_max_seconds = 0");
     let (_, t) = run_toml(&toml);
-    let offers: Vec<_> = sent(&t)
-        .into_iter()
-        .filter(|(_, p)| p.name() == "DHCPOFFER")
-        .collect();
+    let offers: Vec<_> = sent(&t).into_iter().filter(|(_, p)| p.name() == "DHCPOFFER").collect();
     assert_eq!(offers.len(), 2);
     // The client takes the first and drops the second; the other server stays silent
     // on the REQUEST because the address is in its peer's pool.
@@ -103,9 +87,7 @@ fn zero_load_balance_max_seconds_lets_both_servers_answer() {
         .filter(|e| matches!(e.why(), Why::IgnoreOffer))
         .count();
     assert_eq!(p, 1);
-    assert!(notes(&t, Node::Secondary)
-        .iter()
-        .any(|w| matches!(w, Why::OwnedByPeer { .. })));
+    assert!(notes(&t, Node::Secondary).iter().any(|w| matches!(w, Why::OwnedByPeer { .. })));
     let first_acks = sent(&t)
         .into_iter()
         .filter(|(s, p)| p.name() == "DHCPACK" && s.at < Time::from_secs(60))
@@ -126,37 +108,23 @@ fn ping_check_waits_ping_timeout_in_dhcpd_4_4() {
     let toml = scenario("", "", &[TO_PRIMARY], &[("00:00:00.300", "p", "boot")])
         .replace("ping_check = false", "ping_check = true");
     let (_, t) = run_toml(&toml);
-    let (step, _) = sent(&t)
-        .into_iter()
-        .find(|(_, p)| p.name() == "DHCPOFFER")
-        .unwrap();
-    assert_eq!(
-        step.at,
-        Time(1301),
-        "DISCOVER arrives at 0.301, OFFER 1 s later"
-    );
+    let (step, _) = sent(&t).into_iter().find(|(_, p)| p.name() == "DHCPOFFER").unwrap();
+    assert_eq!(step.at, Time(1301), "DISCOVER arrives at 0.301, OFFER 1 s later");
 }
 
 #[test]
 fn old_ping_timer_fires_on_the_next_second_edge() {
-    let toml = scenario("", "", &[TO_PRIMARY], &[("00:00:00.300", "p", "boot")]).replace(
-        "ping_check = false",
-        "ping_check = true\nping_timer = \"second-edge\"",
-    );
+    let toml = scenario("", "", &[TO_PRIMARY], &[("00:00:00.300", "p", "boot")])
+        .replace("ping_check = false", "ping_check = true\nping_timer = \"second-edge\"");
     let (_, t) = run_toml(&toml);
-    let (step, _) = sent(&t)
-        .into_iter()
-        .find(|(_, p)| p.name() == "DHCPOFFER")
-        .unwrap();
+    let (step, _) = sent(&t).into_iter().find(|(_, p)| p.name() == "DHCPOFFER").unwrap();
     assert_eq!(step.at, Time(1000), "waits 0.699 s, to the edge");
 }
 
 #[test]
 fn first_lease_is_capped_at_mclt_then_grows() {
-    let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")]).replace(
-        "default = \"1h\"\nmin = \"1h\"\nmax = \"1h\"",
-        "default = \"4h\"\nmax = \"4h\"",
-    );
+    let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")])
+        .replace("default = \"1h\"\nmin = \"1h\"\nmax = \"1h\"", "default = \"4h\"\nmax = \"4h\"");
     let (_, t) = run_toml(&toml);
     let times = ack_lease_times(&t, Primary);
     assert_eq!(times[0], 3600, "nothing acknowledged yet: MCLT");
@@ -189,22 +157,12 @@ fn binding_update_goes_out_before_the_ack_and_is_acked_two_seconds_later() {
         .steps()
         .iter()
         .find(|s| {
-            s.effects.iter().any(|e| {
-                matches!(
-                    e.why(),
-                    Why::AckFlush {
-                        because: AckFlushReason::Timer,
-                        ..
-                    }
-                )
-            })
+            s.effects
+                .iter()
+                .any(|e| matches!(e.why(), Why::AckFlush { because: AckFlushReason::Timer, .. }))
         })
         .unwrap();
-    assert_eq!(
-        flush.at.millis() - step.at.millis(),
-        2001,
-        "1 ms on the wire + 2 s batching"
-    );
+    assert_eq!(flush.at.millis() - step.at.millis(), 2001, "1 ms on the wire + 2 s batching");
 }
 
 #[test]
@@ -212,20 +170,16 @@ fn acks_flush_early_when_half_the_window_is_waiting() {
     let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")])
         .replace("max_unacked_updates = 10", "max_unacked_updates = 2");
     let (_, t) = run_toml(&toml);
-    assert!(t.steps().iter().flat_map(|s| &s.effects).any(|e| matches!(
-        e.why(),
-        Why::AckFlush {
-            because: AckFlushReason::HalfWindow,
-            ..
-        }
-    )));
-    assert!(!t.steps().iter().flat_map(|s| &s.effects).any(|e| matches!(
-        e.why(),
-        Why::AckFlush {
-            because: AckFlushReason::Timer,
-            ..
-        }
-    )));
+    assert!(t
+        .steps()
+        .iter()
+        .flat_map(|s| &s.effects)
+        .any(|e| matches!(e.why(), Why::AckFlush { because: AckFlushReason::HalfWindow, .. })));
+    assert!(!t
+        .steps()
+        .iter()
+        .flat_map(|s| &s.effects)
+        .any(|e| matches!(e.why(), Why::AckFlush { because: AckFlushReason::Timer, .. })));
 }
 
 #[test]
@@ -238,13 +192,11 @@ fn updates_wait_when_the_window_is_full() {
     )
     .replace("max_unacked_updates = 10", "max_unacked_updates = 1");
     let (_, t) = run_toml(&toml);
-    assert!(t.steps().iter().flat_map(|s| &s.effects).any(|e| matches!(
-        e.why(),
-        Why::WindowFull {
-            outstanding: 1,
-            window: 1
-        }
-    )));
+    assert!(t
+        .steps()
+        .iter()
+        .flat_map(|s| &s.effects)
+        .any(|e| matches!(e.why(), Why::WindowFull { outstanding: 1, window: 1 })));
     // Both bindings still reach the secondary in the end.
     assert_eq!(state_sequence(&t, Secondary, "192.0.2.15"), [Free, Active]);
     assert_eq!(state_sequence(&t, Secondary, "192.0.2.16"), [Free, Active]);
@@ -258,14 +210,8 @@ fn release_to_the_primary_waits_for_the_ack_then_stays_free() {
         &[TO_PRIMARY],
         &[("0", "p", "boot"), ("00:10:00", "p", "release")],
     ));
-    assert_eq!(
-        state_sequence(&t, Primary, "192.0.2.15"),
-        [Free, Active, Released, Free]
-    );
-    assert_eq!(
-        state_sequence(&t, Secondary, "192.0.2.15"),
-        [Free, Active, Free]
-    );
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.15"), [Free, Active, Released, Free]);
+    assert_eq!(state_sequence(&t, Secondary, "192.0.2.15"), [Free, Active, Free]);
 }
 
 #[test]
@@ -276,11 +222,7 @@ fn released_lease_is_not_given_to_anyone_until_the_peer_agrees() {
         "",
         "",
         &[TO_PRIMARY],
-        &[
-            ("0", "p", "boot"),
-            ("00:10:00", "p", "release"),
-            ("00:10:00.500", "p", "boot"),
-        ],
+        &[("0", "p", "boot"), ("00:10:00", "p", "release"), ("00:10:00.500", "p", "boot")],
     ));
     let acks: Vec<_> = sent(&t)
         .into_iter()
@@ -304,67 +246,36 @@ fn release_of_a_secondary_client_ends_in_backup_by_mac_affinity() {
         state_sequence(&t, Secondary, "192.0.2.14"),
         [Backup, Active, Released, Free, Backup]
     );
-    assert_eq!(
-        state_sequence(&t, Primary, "192.0.2.14"),
-        [Backup, Active, Free, Backup]
-    );
-    assert!(t.steps().iter().flat_map(|s| &s.effects).any(|e| matches!(
-        e.why(),
-        Why::Affinity {
-            bucket: 133,
-            split: 128
-        }
-    )));
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.14"), [Backup, Active, Free, Backup]);
+    assert!(t
+        .steps()
+        .iter()
+        .flat_map(|s| &s.effects)
+        .any(|e| matches!(e.why(), Why::Affinity { bucket: 133, split: 128 })));
 }
 
 #[test]
 fn a_client_without_a_lease_has_nothing_to_release() {
-    let events = [
-        ("0", "p", "boot"),
-        ("00:10:00", "p", "release"),
-        ("00:10:05", "p", "release"),
-    ];
+    let events = [("0", "p", "boot"), ("00:10:00", "p", "release"), ("00:10:05", "p", "release")];
     let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
     let nothing = t.steps().iter().flat_map(|s| &s.effects);
-    assert_eq!(
-        nothing
-            .filter(|e| matches!(e.why(), Why::NothingToRelease { .. }))
-            .count(),
-        1
-    );
+    assert_eq!(nothing.filter(|e| matches!(e.why(), Why::NothingToRelease { .. })).count(), 1);
     // Only one DHCPRELEASE went on the wire.
-    assert_eq!(
-        sent(&t)
-            .iter()
-            .filter(|(_, p)| p.name() == "DHCPRELEASE")
-            .count(),
-        1
-    );
+    assert_eq!(sent(&t).iter().filter(|(_, p)| p.name() == "DHCPRELEASE").count(), 1);
 }
 
 #[test]
 fn shutdown_profiles() {
-    let releases = scenario(
-        "",
-        "",
-        &[TO_PRIMARY],
-        &[("0", "p", "boot"), ("00:10:00", "p", "shutdown")],
-    )
-    .replace(
-        "mac = \"02:00:00:00:00:02\"",
-        "mac = \"02:00:00:00:00:02\"\nprofile = \"releases-on-shutdown\"",
-    );
+    let releases =
+        scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot"), ("00:10:00", "p", "shutdown")])
+            .replace(
+                "mac = \"02:00:00:00:00:02\"",
+                "mac = \"02:00:00:00:00:02\"\nprofile = \"releases-on-shutdown\"",
+            );
     let (_, t) = run_toml(&releases);
-    assert_eq!(
-        state_sequence(&t, Primary, "192.0.2.15"),
-        [Free, Active, Released, Free]
-    );
-    let keeps = scenario(
-        "",
-        "",
-        &[TO_PRIMARY],
-        &[("0", "p", "boot"), ("00:10:00", "p", "shutdown")],
-    );
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.15"), [Free, Active, Released, Free]);
+    let keeps =
+        scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot"), ("00:10:00", "p", "shutdown")]);
     let (_, t) = run_toml(&keeps);
     // No release: the primary expires the lease at its end (01:00:00).
     assert_eq!(
@@ -381,18 +292,10 @@ fn only_the_primary_expires_in_normal() {
         &[TO_SECONDARY],
         &[("0", "s", "boot"), ("00:01:00", "s", "leave")],
     ));
-    assert!(notes(&t, Node::Secondary)
-        .iter()
-        .any(|w| matches!(w, Why::SecondaryWaitsForPrimary)));
+    assert!(notes(&t, Node::Secondary).iter().any(|w| matches!(w, Why::SecondaryWaitsForPrimary)));
     assert_eq!(
         state_sequence(&t, Primary, "192.0.2.14"),
-        [
-            Backup,
-            Active,
-            dhcpfo_engine::BindingState::Expired,
-            Free,
-            Backup
-        ]
+        [Backup, Active, dhcpfo_engine::BindingState::Expired, Free, Backup]
     );
 }
 
@@ -405,10 +308,7 @@ fn a_client_with_no_lease_to_get_retransmits_with_back_off() {
         &[TO_PRIMARY, ("q", "02:00:00:00:00:05")],
         &[("0", "p", "boot"), ("00:00:10", "q", "boot")],
     )
-    .replace(
-        "range = [\"192.0.2.10\", \"192.0.2.19\"]",
-        "range = [\"192.0.2.10\", \"192.0.2.10\"]",
-    )
+    .replace("range = [\"192.0.2.10\", \"192.0.2.19\"]", "range = [\"192.0.2.10\", \"192.0.2.10\"]")
     .replace("end = \"02:00:00\"", "end = \"00:03:00\"");
     let (_, t) = run_toml(&toml);
     let retries: Vec<_> = t

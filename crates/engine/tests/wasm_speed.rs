@@ -19,10 +19,7 @@ fn wasm_stepping_and_seeking_speed() {
         n += 1;
     }
     let ms = (js_sys::Date::now() - start).max(1.0);
-    console_log!(
-        "wasm: {n} steps in {ms:.0} ms = {:.0} steps/s",
-        n as f64 * 1000.0 / ms
-    );
+    console_log!("wasm: {n} steps in {ms:.0} ms = {:.0} steps/s", n as f64 * 1000.0 / ms);
     let t = Timeline::run(cfg);
     let len = t.steps().len();
     let start = js_sys::Date::now();

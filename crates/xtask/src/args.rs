@@ -59,10 +59,7 @@ fn parse_serve(rest: &[String]) -> Result<Task, String> {
     match rest {
         [] => Ok(Task::Serve { port: DEFAULT_PORT }),
         [flag, value] if flag == "--port" => parse_port(value).map(|port| Task::Serve { port }),
-        _ => Err(format!(
-            "serve takes only `--port N`, got `{}`",
-            rest.join(" ")
-        )),
+        _ => Err(format!("serve takes only `--port N`, got `{}`", rest.join(" "))),
     }
 }
 
@@ -71,10 +68,7 @@ fn parse_dist(rest: &[String]) -> Result<Task, String> {
     match rest {
         [] => Ok(Task::Dist { check_size: false }),
         [flag] if flag == "--check-size" => Ok(Task::Dist { check_size: true }),
-        _ => Err(format!(
-            "dist takes only `--check-size`, got `{}`",
-            rest.join(" ")
-        )),
+        _ => Err(format!("dist takes only `--check-size`, got `{}`", rest.join(" "))),
     }
 }
 
@@ -106,17 +100,11 @@ mod tests {
     fn tasks_and_defaults() {
         assert_eq!(parse_str(""), Ok(Task::Help));
         assert_eq!(parse_str("serve"), Ok(Task::Serve { port: 8080 }));
-        assert_eq!(
-            parse_str("serve --port 9000"),
-            Ok(Task::Serve { port: 9000 })
-        );
+        assert_eq!(parse_str("serve --port 9000"), Ok(Task::Serve { port: 9000 }));
         assert_eq!(parse_str("test"), Ok(Task::Test));
         assert_eq!(parse_str("bench"), Ok(Task::Bench));
         assert_eq!(parse_str("dist"), Ok(Task::Dist { check_size: false }));
-        assert_eq!(
-            parse_str("dist --check-size"),
-            Ok(Task::Dist { check_size: true })
-        );
+        assert_eq!(parse_str("dist --check-size"), Ok(Task::Dist { check_size: true }));
     }
 
     #[test]

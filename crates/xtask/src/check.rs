@@ -30,38 +30,14 @@ struct Step {
 
 /// The pipeline, in order.
 const STEPS: [Step; 8] = [
-    Step {
-        name: "tools",
-        run: ensure_all_tools,
-    },
-    Step {
-        name: "cargo fmt --check",
-        run: fmt,
-    },
-    Step {
-        name: "clippy (native)",
-        run: clippy_native,
-    },
-    Step {
-        name: "clippy (ui, wasm32)",
-        run: clippy_ui,
-    },
-    Step {
-        name: "host tests",
-        run: host_tests,
-    },
-    Step {
-        name: "engine tests (wasm32, Node)",
-        run: engine_wasm_tests,
-    },
-    Step {
-        name: "release build",
-        run: release_build,
-    },
-    Step {
-        name: "browser tests",
-        run: browser_tests,
-    },
+    Step { name: "tools", run: ensure_all_tools },
+    Step { name: "cargo fmt --check", run: fmt },
+    Step { name: "clippy (native)", run: clippy_native },
+    Step { name: "clippy (ui, wasm32)", run: clippy_ui },
+    Step { name: "host tests", run: host_tests },
+    Step { name: "engine tests (wasm32, Node)", run: engine_wasm_tests },
+    Step { name: "release build", run: release_build },
+    Step { name: "browser tests", run: browser_tests },
 ];
 
 /// What happened to one step, for the summary.
@@ -83,20 +59,13 @@ pub fn run_all() -> Outcome {
         let step_started = Instant::now();
         let result = (step.run)();
         let failed = result.is_err();
-        records.push(Record {
-            name: step.name,
-            result,
-            took: step_started.elapsed(),
-        });
+        records.push(Record { name: step.name, result, took: step_started.elapsed() });
         if failed {
             break;
         }
     }
     print_summary(&records, started.elapsed());
-    match records
-        .iter()
-        .find_map(|record| record.result.as_ref().err().map(|e| (record, e)))
-    {
+    match records.iter().find_map(|record| record.result.as_ref().err().map(|e| (record, e))) {
         Some((record, error)) => Err(format!("step `{}` failed: {error}", record.name)),
         None => Ok(()),
     }
@@ -111,11 +80,7 @@ fn print_summary(records: &[Record], total: Duration) {
             Ok(Done::Skipped(why)) => format!("skipped ({why})"),
             Err(_) => "FAILED".to_string(),
         };
-        println!(
-            "  {:<30} {:>7}  {status}",
-            record.name,
-            seconds(record.took)
-        );
+        println!("  {:<30} {:>7}  {status}", record.name, seconds(record.took));
     }
     for step in STEPS.iter().skip(records.len()) {
         println!("  {:<30} {:>7}  not run", step.name, "-");
@@ -186,14 +151,7 @@ fn engine_wasm_tests() -> Outcome<Done> {
         println!("The engine has no wasm_bindgen_test tests yet: skipping.");
         return Ok(Done::Skipped("engine has no wasm tests yet"));
     }
-    cargo(&[
-        "test",
-        "-p",
-        "dhcpfo-engine",
-        "--target",
-        tools::WASM_TARGET,
-        "--locked",
-    ])
+    cargo(&["test", "-p", "dhcpfo-engine", "--target", tools::WASM_TARGET, "--locked"])
 }
 
 /// `trunk build --release` into `dist/`.
@@ -205,10 +163,7 @@ fn release_build() -> Outcome<Done> {
 /// Serves `dist/` from a thread on a free loopback port and runs the browser tests against it.
 fn browser_tests() -> Outcome<Done> {
     let listener = server::bind(0)?;
-    let port = listener
-        .local_addr()
-        .map_err(|error| error.to_string())?
-        .port();
+    let port = listener.local_addr().map_err(|error| error.to_string())?.port();
     let dist = PathBuf::from("dist");
     thread::spawn(move || server::serve(listener, &dist, false));
 
@@ -216,8 +171,7 @@ fn browser_tests() -> Outcome<Done> {
     println!("Serving dist/ at {base_url}");
     let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut node = shell::cmd("node", &["web/e2e/run.mjs"]);
-    node.env("BASE_URL", &base_url)
-        .env("CHROMIUM_PATH", chromium);
+    node.env("BASE_URL", &base_url).env("CHROMIUM_PATH", chromium);
     shell::run(&mut node)?;
     Ok(Done::Passed)
 }

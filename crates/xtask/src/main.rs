@@ -38,10 +38,7 @@ fn main() -> ExitCode {
     };
     let root = shell::repo_root();
     if let Err(error) = std::env::set_current_dir(&root) {
-        eprintln!(
-            "error: cannot enter the repository root {}: {error}",
-            root.display()
-        );
+        eprintln!("error: cannot enter the repository root {}: {error}", root.display());
         return ExitCode::FAILURE;
     }
     shell::prepare_path(&root);
@@ -74,10 +71,7 @@ fn serve(port: u16) -> Outcome {
     tools::ensure_tools()?;
     release_build()?;
     let listener = server::bind(port)?;
-    println!(
-        "\nServing dist/ at http://{}/ (Ctrl-C to stop)",
-        listener_addr(&listener)
-    );
+    println!("\nServing dist/ at http://{}/ (Ctrl-C to stop)", listener_addr(&listener));
     server::serve(listener, Path::new("dist"), true);
     Ok(())
 }
@@ -95,14 +89,7 @@ fn bench() -> Outcome {
 
 /// `cargo xtask test-long`: many more random scenarios than the test command runs.
 fn test_long() -> Outcome {
-    let args = [
-        "test",
-        "--release",
-        "-p",
-        "dhcpfo-engine",
-        "--test",
-        "properties",
-    ];
+    let args = ["test", "--release", "-p", "dhcpfo-engine", "--test", "properties"];
     shell::run(shell::cargo().env("PROPTEST_CASES", "5000").args(args))
 }
 
@@ -152,8 +139,5 @@ fn has_engine_benches() -> bool {
 
 /// The address a listener is bound to, as `host:port`.
 fn listener_addr(listener: &std::net::TcpListener) -> String {
-    listener
-        .local_addr()
-        .map(|addr| addr.to_string())
-        .unwrap_or_else(|_| "127.0.0.1".to_string())
+    listener.local_addr().map(|addr| addr.to_string()).unwrap_or_else(|_| "127.0.0.1".to_string())
 }

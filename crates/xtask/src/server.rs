@@ -90,12 +90,7 @@ impl Response {
     /// A short plain-text response for errors.
     fn text(status: Status) -> Self {
         let body = format!("{} {}\n", status.0, status.1).into_bytes();
-        Response {
-            status,
-            content_type: "text/plain; charset=utf-8",
-            length: body.len(),
-            body,
-        }
+        Response { status, content_type: "text/plain; charset=utf-8", length: body.len(), body }
     }
 
     /// Writes the status line, the header fields and the body.
@@ -130,12 +125,7 @@ pub fn respond(request_line: &str, root: &Path) -> Response {
     };
     let length = body.len();
     let body = if method == "HEAD" { Vec::new() } else { body };
-    Response {
-        status: OK,
-        content_type: mime_type(&path),
-        body,
-        length,
-    }
+    Response { status: OK, content_type: mime_type(&path), body, length }
 }
 
 /// Maps a request target to a file below `root`, refusing any `..` segment.
@@ -180,10 +170,7 @@ fn percent_decode(text: &str) -> Option<String> {
 
 /// The `Content-Type` for a file, by its extension.
 pub fn mime_type(path: &Path) -> &'static str {
-    let extension = path
-        .extension()
-        .and_then(|ext| ext.to_str())
-        .unwrap_or_default();
+    let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
     match extension.to_ascii_lowercase().as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -215,15 +202,7 @@ mod tests {
     #[test]
     fn refuses_traversal_and_odd_targets() {
         let root = Path::new("dist");
-        for target in [
-            "/../Cargo.toml",
-            "/a/../../b",
-            "/%2e%2e/x",
-            "/a%5c..",
-            "*",
-            "/%zz",
-            "/%",
-        ] {
+        for target in ["/../Cargo.toml", "/a/../../b", "/%2e%2e/x", "/a%5c..", "*", "/%zz", "/%"] {
             assert_eq!(resolve(root, target), Err(BAD_REQUEST), "{target}");
         }
     }
@@ -231,18 +210,9 @@ mod tests {
     #[test]
     fn mime_types() {
         assert_eq!(mime_type(Path::new("x_bg.wasm")), "application/wasm");
-        assert_eq!(
-            mime_type(Path::new("x.js")),
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(
-            mime_type(Path::new("style-1.css")),
-            "text/css; charset=utf-8"
-        );
-        assert_eq!(
-            mime_type(Path::new("index.html")),
-            "text/html; charset=utf-8"
-        );
+        assert_eq!(mime_type(Path::new("x.js")), "text/javascript; charset=utf-8");
+        assert_eq!(mime_type(Path::new("style-1.css")), "text/css; charset=utf-8");
+        assert_eq!(mime_type(Path::new("index.html")), "text/html; charset=utf-8");
         assert_eq!(mime_type(Path::new("blob")), "application/octet-stream");
     }
 

@@ -12,11 +12,7 @@ pub type Outcome<T = ()> = Result<T, String>;
 /// The repository root: two levels above this crate's manifest.
 pub fn repo_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .unwrap_or(manifest)
-        .to_path_buf()
+    manifest.ancestors().nth(2).unwrap_or(manifest).to_path_buf()
 }
 
 /// Puts `web/node_modules/.bin` (wasm-opt from npm binaryen, which Trunk must find first) and
@@ -62,10 +58,7 @@ pub fn describe(command: &Command) -> String {
     let program = Path::new(command.get_program());
     let name = program.file_name().unwrap_or(program.as_os_str());
     let words = std::iter::once(name).chain(command.get_args());
-    words
-        .map(|word| word.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join(" ")
+    words.map(|word| word.to_string_lossy()).collect::<Vec<_>>().join(" ")
 }
 
 /// Echoes and runs a command with inherited output; a failure names the command.
@@ -85,11 +78,7 @@ pub fn run(command: &mut Command) -> Outcome {
 
 /// The trimmed standard output of a quiet, successful run, or `None`.
 pub fn stdout_of(program: &str, args: &[&str]) -> Option<String> {
-    let output = cmd(program, args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let output = cmd(program, args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
     let text = String::from_utf8_lossy(&output.stdout).trim().to_string();
     output.status.success().then_some(text)
 }
@@ -97,16 +86,12 @@ pub fn stdout_of(program: &str, args: &[&str]) -> Option<String> {
 /// The first executable file called `program` on `PATH`.
 pub fn find_on_path(program: &str) -> Option<PathBuf> {
     let path = env::var_os("PATH")?;
-    env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
+    env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
 
 /// Whether `dir` or any directory below it holds a file with this extension.
 pub fn any_file(dir: &Path, extension: &str) -> bool {
-    files_under(dir)
-        .iter()
-        .any(|file| file.extension().is_some_and(|ext| ext == extension))
+    files_under(dir).iter().any(|file| file.extension().is_some_and(|ext| ext == extension))
 }
 
 /// Whether any `.rs` file at or below `dir` contains `needle`.

@@ -40,24 +40,14 @@ pub fn measure(dist: &Path) -> Outcome<Report> {
         .map_err(|error| format!("cannot read {}: {error}", dist.display()))?;
     let mut files = Vec::new();
     for path in entries.flatten().map(|entry| entry.path()) {
-        let wanted = path
-            .extension()
-            .is_some_and(|ext| ext == "wasm" || ext == "js");
+        let wanted = path.extension().is_some_and(|ext| ext == "wasm" || ext == "js");
         if !wanted || !path.is_file() {
             continue;
         }
         let bytes = std::fs::read(&path)
             .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        files.push(FileSize {
-            name,
-            raw: bytes.len() as u64,
-            gz: gzip_size(&bytes),
-        });
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        files.push(FileSize { name, raw: bytes.len() as u64, gz: gzip_size(&bytes) });
     }
     if files.is_empty() {
         return Err(format!("no .wasm or .js files in {}", dist.display()));
@@ -89,25 +79,11 @@ impl Report {
 
     /// Prints the table, the total and the budget verdict.
     pub fn print(&self) {
-        let width = self
-            .files
-            .iter()
-            .map(|file| file.name.len())
-            .max()
-            .unwrap_or(0)
-            .max(5);
+        let width = self.files.iter().map(|file| file.name.len()).max().unwrap_or(0).max(5);
         println!("\nRelease bundle size (dist/, gzip -9):");
-        println!(
-            "  {:<width$}  {:>12}  {:>12}",
-            "file", "raw bytes", "gzip bytes"
-        );
+        println!("  {:<width$}  {:>12}  {:>12}", "file", "raw bytes", "gzip bytes");
         for file in &self.files {
-            println!(
-                "  {:<width$}  {:>12}  {:>12}",
-                file.name,
-                group(file.raw),
-                group(file.gz)
-            );
+            println!("  {:<width$}  {:>12}  {:>12}", file.name, group(file.raw), group(file.gz));
         }
         let (raw, gz) = (group(self.total_raw()), group(self.total_gz()));
         println!("  {:<width$}  {raw:>12}  {gz:>12}", "total");
@@ -144,14 +120,8 @@ mod tests {
     use super::*;
 
     fn report(gz: &[u64]) -> Report {
-        let files = gz
-            .iter()
-            .map(|&gz| FileSize {
-                name: format!("f{gz}"),
-                raw: gz * 3,
-                gz,
-            })
-            .collect();
+        let files =
+            gz.iter().map(|&gz| FileSize { name: format!("f{gz}"), raw: gz * 3, gz }).collect();
         Report { files }
     }
 
@@ -168,10 +138,7 @@ mod tests {
     fn gzip_shrinks_repetitive_input() {
         let text = "DHCPREQUEST for 192.0.2.10 from 02:00:00:00:00:01 via eth0\n".repeat(200);
         let size = gzip_size(text.as_bytes());
-        assert!(
-            size > GZIP_FRAME_BYTES && size < text.len() as u64 / 10,
-            "{size}"
-        );
+        assert!(size > GZIP_FRAME_BYTES && size < text.len() as u64 / 10, "{size}");
     }
 
     #[test]
@@ -179,9 +146,7 @@ mod tests {
         let within = report(&[66_000, 7_000]);
         assert_eq!(within.total_gz(), 73_000);
         assert!(!within.over_budget());
-        assert!(within
-            .verdict()
-            .starts_with("Within budget: 73,000 of 300,000"));
+        assert!(within.verdict().starts_with("Within budget: 73,000 of 300,000"));
         let over = report(&[290_000, 20_000]);
         assert!(over.over_budget());
         assert!(over.verdict().starts_with("OVER BUDGET: 310,000"));

@@ -34,12 +34,8 @@ struct CargoTool {
 }
 
 /// Trunk, the bundler; 0.21.x is the newest line that builds with our rustc.
-const TRUNK: CargoTool = CargoTool {
-    program: "trunk",
-    krate: "trunk",
-    version: "0.21.14",
-    unlocked_fallback: false,
-};
+const TRUNK: CargoTool =
+    CargoTool { program: "trunk", krate: "trunk", version: "0.21.14", unlocked_fallback: false };
 
 /// wasm-bindgen-cli; must equal the `=` pin of `wasm-bindgen` in crates/ui/Cargo.toml.
 const WASM_BINDGEN: CargoTool = CargoTool {
@@ -63,20 +59,16 @@ pub fn ensure_tools() -> Outcome {
 /// Ensures Chromium and chromedriver for the browser tests, from Debian when missing.
 pub fn ensure_browser() -> Outcome {
     let label = "chromium, chromedriver (Debian)";
-    let missing = ["chromium", "chromedriver"]
-        .iter()
-        .any(|p| shell::find_on_path(p).is_none());
+    let missing = ["chromium", "chromedriver"].iter().any(|p| shell::find_on_path(p).is_none());
     if !missing {
         println!("{label}: present");
         return Ok(());
     }
     println!("{label}: installing (apt-get install -y chromium chromium-driver)");
     if shell::stdout_of("id", &["-u"]).as_deref() != Some("0") {
-        return Err(
-            "installing Chromium needs root: run `apt-get update && apt-get install -y \
+        return Err("installing Chromium needs root: run `apt-get update && apt-get install -y \
                     chromium chromium-driver`, then try again"
-                .to_string(),
-        );
+            .to_string());
     }
     shell::run(shell::cmd("apt-get", &["update"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
     let install = ["install", "-y", "chromium", "chromium-driver"];
@@ -86,10 +78,7 @@ pub fn ensure_browser() -> Outcome {
 /// Adds the wasm32 target with rustup unless its standard library is already there.
 fn ensure_wasm_target() -> Outcome {
     let label = format!("rust target {WASM_TARGET}");
-    let libdir = shell::stdout_of(
-        "rustc",
-        &["--print", "target-libdir", "--target", WASM_TARGET],
-    );
+    let libdir = shell::stdout_of("rustc", &["--print", "target-libdir", "--target", WASM_TARGET]);
     if libdir.is_some_and(|dir| Path::new(&dir).is_dir()) {
         println!("{label}: present");
         return Ok(());
@@ -157,20 +146,13 @@ fn ensure_node() -> Outcome {
             println!("node {version}: present");
             Ok(())
         }
-        _ => Err(format!(
-            "Node.js {version} is too old: {NODE_MIN_MAJOR} or newer is needed"
-        )),
+        _ => Err(format!("Node.js {version} is too old: {NODE_MIN_MAJOR} or newer is needed")),
     }
 }
 
 /// The major version in `node --version` output such as `v20.20.2`.
 fn node_major(version: &str) -> Option<u32> {
-    version
-        .trim_start_matches('v')
-        .split('.')
-        .next()?
-        .parse()
-        .ok()
+    version.trim_start_matches('v').split('.').next()?.parse().ok()
 }
 
 /// Runs `npm ci` in `web/` when `node_modules` is missing or older than the lockfile.
@@ -194,9 +176,7 @@ fn node_modules_fresh(web: &Path) -> bool {
 
 /// A file's modification time, if it exists.
 fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path)
-        .and_then(|meta| meta.modified())
-        .ok()
+    std::fs::metadata(path).and_then(|meta| meta.modified()).ok()
 }
 
 /// Checks that the first wasm-opt on PATH is the one Trunk.toml asks for.
@@ -230,10 +210,7 @@ mod tests {
     fn reads_tool_versions() {
         assert_eq!(node_major("v20.20.2"), Some(20));
         assert_eq!(node_major("garbage"), None);
-        assert_eq!(
-            parenthesised("wasm-opt version 132 (version_132)"),
-            Some("version_132")
-        );
+        assert_eq!(parenthesised("wasm-opt version 132 (version_132)"), Some("version_132"));
         assert_eq!(parenthesised("wasm-opt 132"), None);
     }
 

@@ -24,10 +24,8 @@ Options:
 ";
 
 /// The options `leases` will accept.
-pub const LEASES_OPTS: &[Opt] = &[
-    Opt::value("at", "TIME"),
-    Opt::value("server", "primary|secondary"),
-];
+pub const LEASES_OPTS: &[Opt] =
+    &[Opt::value("at", "TIME"), Opt::value("server", "primary|secondary")];
 
 /// The help text of `leases`.
 pub const LEASES_HELP: &str = "\

@@ -39,11 +39,7 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             Some(s) => (s.title, first_sentence(&s.description)),
             None => ("(does not parse)".into(), String::new()),
         };
-        let line = if lead.is_empty() {
-            title
-        } else {
-            format!("{title} — {lead}")
-        };
+        let line = if lead.is_empty() { title } else { format!("{title} — {lead}") };
         writeln!(out, "{:width$}  {line}", b.name)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -66,10 +62,7 @@ mod tests {
     fn first_sentence_stops_at_the_first_full_stop() {
         assert_eq!(first_sentence("One two.\nThree. Four."), "One two.");
         assert_eq!(first_sentence("  Only one  "), "Only one");
-        assert_eq!(
-            first_sentence("Version 4.4 is used. Next."),
-            "Version 4.4 is used."
-        );
+        assert_eq!(first_sentence("Version 4.4 is used. Next."), "Version 4.4 is used.");
         assert_eq!(first_sentence(""), "");
     }
 }

@@ -17,11 +17,8 @@ use crate::input;
 use crate::json::StepJson;
 
 /// The options `run` accepts.
-pub const OPTS: &[Opt] = &[
-    Opt::value("until", "TIME"),
-    Opt::value("format", "text|json"),
-    Opt::switch("brief"),
-];
+pub const OPTS: &[Opt] =
+    &[Opt::value("until", "TIME"), Opt::value("format", "text|json"), Opt::switch("brief")];
 
 /// The help text.
 pub const HELP: &str = "\
@@ -56,14 +53,9 @@ enum Format {
 /// Runs the command.
 pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let loaded = input::load(args.single("SCENARIO")?)?;
-    let until = args
-        .value("until")
-        .map(|t| input::time("until", t))
-        .transpose()?;
+    let until = args.value("until").map(|t| input::time("until", t)).transpose()?;
     let format = match args.value("format") {
-        None | Some("text") => Format::Text {
-            brief: args.switch("brief"),
-        },
+        None | Some("text") => Format::Text { brief: args.switch("brief") },
         Some("json") => Format::Json,
         Some(other) => {
             return Err(args.usage(format!("--format is text or json, not '{other}'")));
@@ -102,13 +94,7 @@ fn write_step(
             writeln!(out)?;
         }
         Format::Text { brief } => {
-            writeln!(
-                out,
-                "{}  #{}  {}",
-                step.at.clock_millis(),
-                step.index,
-                step.summary(cfg)
-            )?;
+            writeln!(out, "{}  #{}  {}", step.at.clock_millis(), step.index, step.summary(cfg))?;
             if !brief {
                 for why in step.whys(cfg) {
                     writeln!(out, "{WHY_INDENT}{why}")?;

@@ -19,11 +19,8 @@ use crate::input;
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
 /// The options `url` accepts.
-pub const OPTS: &[Opt] = &[
-    Opt::value("step", "N"),
-    Opt::value("base", "URL"),
-    Opt::value("decode", "URL"),
-];
+pub const OPTS: &[Opt] =
+    &[Opt::value("step", "N"), Opt::value("base", "URL"), Opt::value("decode", "URL")];
 
 /// The help text.
 pub const HELP: &str = "\
@@ -64,9 +61,7 @@ fn encode(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let step = match args.value("step") {
         None => 0,
         Some(text) => text.trim().parse::<usize>().map_err(|_| {
-            CliError::Input(format!(
-                "--step: '{text}' is not a step number (0, 1, 2, ...)"
-            ))
+            CliError::Input(format!("--step: '{text}' is not a step number (0, 1, 2, ...)"))
         })?,
     };
     if step > 0 {

@@ -8,10 +8,7 @@ use std::process::{Command, Output};
 
 /// Runs `dhcpfo` with `args` and waits for it.
 pub fn dhcpfo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dhcpfo"))
-        .args(args)
-        .output()
-        .expect("dhcpfo starts")
+    Command::new(env!("CARGO_BIN_EXE_dhcpfo")).args(args).output().expect("dhcpfo starts")
 }
 
 /// Standard output as text.
@@ -27,11 +24,7 @@ pub fn stderr(out: &Output) -> String {
 /// Runs `dhcpfo`, expects success, and returns standard output.
 pub fn ok(args: &[&str]) -> String {
     let out = dhcpfo(args);
-    assert!(
-        out.status.success(),
-        "dhcpfo {args:?} failed: {}",
-        stderr(&out)
-    );
+    assert!(out.status.success(), "dhcpfo {args:?} failed: {}", stderr(&out));
     stdout(&out)
 }
 
