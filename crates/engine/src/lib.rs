@@ -27,7 +27,6 @@ pub mod failover;
 pub mod fingerprint;
 pub mod invariant;
 pub mod lease;
-#[cfg(feature = "next")]
 pub mod leases;
 pub mod packet;
 #[cfg(feature = "next")]

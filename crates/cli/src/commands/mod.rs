@@ -11,6 +11,7 @@ use crate::error::CliError;
 
 pub mod check;
 pub mod later;
+pub mod leases;
 pub mod list;
 pub mod run;
 pub mod state;
@@ -80,10 +81,10 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "leases",
-        summary: "dhcpd.leases-style text of one server (not available yet)",
-        opts: later::LEASES_OPTS,
-        help: later::LEASES_HELP,
-        main: later::leases,
+        summary: "dhcpd.leases-style text of one server at --at TIME",
+        opts: leases::OPTS,
+        help: leases::HELP,
+        main: leases::main,
     },
 ];
 

@@ -1,0 +1,212 @@
+//! The dhcpd.leases export: every built-in scenario, written after every step
+//! for both servers, reads back to exactly the engine's state; one export is
+//! kept as a golden file; dates and quoting follow dhcpd 4.4.
+//!
+//! `UPDATE_GOLDEN=1` rewrites the golden export after an intended change.
+
+#![cfg(all(feature = "next", not(target_arch = "wasm32")))]
+
+mod common;
+
+use std::path::PathBuf;
+
+use dhcpfo_engine::lease::Lease;
+use dhcpfo_engine::leases::{self, LeaseFile, PEER_NAME};
+use dhcpfo_engine::scenario::BUILTINS;
+use dhcpfo_engine::{BindingState, FailoverState, Role, Time, World};
+
+/// Checks that `role`'s export of `world` reads back to the engine's state.
+fn assert_round_trip(world: &World, role: Role, what: &str) {
+    let text = leases::write(world, role);
+    let file = leases::read(&text).unwrap_or_else(|e| panic!("{what}: {e}\n{text}"));
+    let server = world.server(role);
+    let epoch = world.config().start_epoch;
+    assert_eq!(file.lease_records, server.leases.len(), "{what}: one record per address");
+    assert_eq!(file.leases.len(), server.leases.len(), "{what}");
+    for lease in &server.leases {
+        assert_lease(&file, lease, epoch, &format!("{what} {}", lease.address));
+    }
+
+    let state = file.failover_peer(PEER_NAME).unwrap_or_else(|| panic!("{what}: no state"));
+    assert_eq!(state.my_state, Some(as_written(server.state)), "{what}");
+    let partner = as_written(world.server(role.peer()).state);
+    assert_eq!(state.partner_state, Some(partner), "{what}");
+    assert_eq!((state.my_state_at, state.partner_state_at), (epoch, epoch), "{what}");
+    let mclt = (role == Role::Secondary).then_some(world.config().mclt);
+    assert_eq!(state.mclt, mclt, "{what}");
+}
+
+/// The state a lease file shows for `state`: a stopped server as `shutdown`.
+fn as_written(state: FailoverState) -> FailoverState {
+    match state {
+        FailoverState::Down => FailoverState::Shutdown,
+        other => other,
+    }
+}
+
+fn assert_lease(file: &LeaseFile, lease: &Lease, epoch: u64, what: &str) {
+    let record = file.lease(lease.address).unwrap_or_else(|| panic!("{what}: missing"));
+    assert_eq!(record.binding, Some(lease.binding), "{what}: binding");
+    assert_eq!(record.next_state(), Some(lease.next), "{what}: next");
+    assert_eq!(record.rewind_state(), Some(lease.rewind), "{what}: rewind");
+    let absolute = |secs: u64| if secs == 0 { 0 } else { epoch + secs };
+    let engine = [lease.starts, lease.ends, lease.tstp, lease.tsfp, lease.atsfp, lease.cltt];
+    let file_times =
+        [record.starts, record.ends, record.tstp, record.tsfp, record.atsfp, record.cltt];
+    assert_eq!(file_times, engine.map(absolute), "{what}: starts ends tstp tsfp atsfp cltt");
+    assert_eq!(record.hardware, lease.hardware, "{what}: hardware");
+    assert_eq!(record.uid, lease.uid, "{what}: uid");
+}
+
+#[test]
+fn every_builtin_export_reads_back_to_the_engine_state() {
+    for b in BUILTINS {
+        let (_, timeline) = common::run_builtin(b.name);
+        // The built-in runs are short, so every moment is checked: after each step.
+        for n in 0..=timeline.steps().len() {
+            let world = timeline.world_after(n);
+            for role in [Role::Primary, Role::Secondary] {
+                assert_round_trip(&world, role, &format!("{} after {n} steps, {role}", b.name));
+            }
+        }
+    }
+}
+
+#[test]
+fn client_identifiers_survive_the_quoting() {
+    // Identifiers full of bytes that need escaping: quote, backslash, space, controls, high bytes.
+    let base = BUILTINS.iter().find(|b| b.name == "isc-release").unwrap().toml;
+    let text = base
+        .replace(
+            "mac = \"02:77:00:00:00:04\"",
+            "mac = \"02:77:00:00:00:04\"\nclient_id = \"01:22:5c:20:00:0a:7f:ff:41\"",
+        )
+        .replace(
+            "mac = \"02:77:00:00:00:01\"",
+            "mac = \"02:77:00:00:00:01\"\nclient_id = \"00:5c:5c:22:22:80:39:3a\"",
+        );
+    let (_, timeline) = common::run_toml(&text);
+    let mut seen_uid = false;
+    for n in (0..=timeline.steps().len()).step_by(5) {
+        let world = timeline.world_after(n);
+        for role in [Role::Primary, Role::Secondary] {
+            seen_uid |= world.server(role).leases.iter().any(|l| l.uid.is_some());
+            assert_round_trip(&world, role, &format!("after {n} steps, {role}"));
+        }
+    }
+    assert!(seen_uid, "the scenario should store client identifiers");
+}
+
+#[test]
+fn the_release_export_matches_its_golden_file() {
+    let (_, timeline) = common::run_builtin("dhcprelease");
+    let at = Time::parse("00:33:28").unwrap();
+    let world = timeline.world_after(timeline.steps_until(at));
+    let text = leases::write_at(&world, Role::Primary, at);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/leases/dhcprelease-primary-00-33-28.leases");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).expect("golden export; UPDATE_GOLDEN=1 writes it");
+    assert_eq!(text, want, "the export changed; UPDATE_GOLDEN=1 rewrites it");
+}
+
+#[test]
+fn the_release_export_says_what_the_thread_is_about() {
+    // At 00:33:28, a second after both releases. The desktop hashes to the primary:
+    // its address is RELEASED there, waiting for the secondary's BNDACK before it
+    // may be FREE. The laptop hashes to the secondary: the secondary's update has
+    // reached the primary, which moved the address on to BACKUP (MAC affinity).
+    let (_, timeline) = common::run_builtin("dhcprelease");
+    let at = Time::parse("00:33:28").unwrap();
+    let world = timeline.world_after(timeline.steps_until(at));
+    let text = leases::write_at(&world, Role::Primary, at);
+    let file = leases::read(&text).unwrap();
+    let of = |mac: &str| {
+        let mac = mac.parse().unwrap();
+        file.leases.values().find(|r| r.hardware == Some(mac)).unwrap()
+    };
+    let desktop = of("02:00:00:00:00:02");
+    assert_eq!(desktop.binding, Some(BindingState::Released), "{text}");
+    assert_eq!(desktop.next, Some(BindingState::Free), "{text}");
+    assert_eq!(desktop.ends, desktop.tstp, "released: ends = tstp = the release time");
+    assert_eq!(of("02:00:00:00:00:01").binding, Some(BindingState::Backup), "{text}");
+    assert!(text.starts_with("# Lease database of the primary"), "{text}");
+    assert!(text.contains("authoring-byte-order little-endian;\n"));
+    assert!(text.contains("  my state normal at 4 2006/07/27 00:00:00;\n"), "{text}");
+    assert!(!text.contains("mclt"), "only the secondary writes the MCLT");
+}
+
+#[test]
+fn the_secondary_writes_the_mclt() {
+    let (_, timeline) = common::run_builtin("dhcprelease");
+    let world = timeline.world_after(0);
+    let text = leases::write(&world, Role::Secondary);
+    let block =
+        "\nfailover peer \"dhcpfo\" state {\n  my state normal at 4 2006/07/27 00:00:00;\n  \
+                 partner state normal at 4 2006/07/27 00:00:00;\n  mclt 3600;\n}\n";
+    assert!(text.contains(block), "{text}");
+}
+
+#[test]
+fn records_leave_out_what_dhcpd_leaves_out() {
+    let (_, timeline) = common::run_builtin("dhcprelease");
+    let world = timeline.world_after(0);
+    let text = leases::write(&world, Role::Primary);
+    // A never-used lease has no times, and next and rewind equal its binding state.
+    assert!(text.contains("lease 192.0.2.10 {\n  binding state backup;\n}\n"), "{text}");
+    assert!(text.contains("lease 192.0.2.29 {\n  binding state free;\n}\n"), "{text}");
+    assert!(text.ends_with("}\n"));
+}
+
+#[test]
+fn dates_are_utc_with_weekday_zero_on_sunday() {
+    // Known dates and their weekdays.
+    assert_eq!(leases::format_date(0), "4 1970/01/01 00:00:00"); // a Thursday
+    assert_eq!(leases::format_date(1_153_958_400), "4 2006/07/27 00:00:00"); // Thursday
+    assert_eq!(leases::format_date(1_153_960_407), "4 2006/07/27 00:33:27");
+    assert_eq!(leases::format_date(1_796_397_826), "5 2026/12/04 15:23:46"); // Friday
+    assert_eq!(leases::format_date(946_684_800), "6 2000/01/01 00:00:00"); // Saturday
+    assert_eq!(leases::format_date(951_782_400), "2 2000/02/29 00:00:00"); // leap day, Tuesday
+    assert_eq!(leases::format_date(1_704_067_199), "0 2023/12/31 23:59:59"); // Sunday
+    assert_eq!(leases::format_date(1_704_067_200), "1 2024/01/01 00:00:00"); // Monday
+}
+
+#[test]
+fn dates_read_back_in_every_form() {
+    let text = "lease 10.0.0.1 {\n  starts 4 2006/07/27 00:33:27;\n  ends epoch 1153961207;\n  \
+                tstp never;\n  cltt 4 106/07/27 00:33:27;\n}\n";
+    let file = leases::read(text).unwrap();
+    let r = file.lease("10.0.0.1".parse().unwrap()).unwrap();
+    assert_eq!(r.starts, 1_153_960_407);
+    assert_eq!(r.ends, 1_153_961_207);
+    assert_eq!(r.tstp, leases::NEVER);
+    // dhcpd counts years below 1900 from 1900.
+    assert_eq!(r.cltt, 1_153_960_407);
+    for secs in [0u64, 1, 59, 86_399, 951_782_400, 1_796_397_826, 4_102_444_800] {
+        let text = format!("lease 10.0.0.1 {{ starts {}; }}", leases::format_date(secs));
+        let file = leases::read(&text).unwrap();
+        assert_eq!(file.leases.values().next().unwrap().starts, secs, "{text}");
+    }
+}
+
+#[test]
+fn quoting_follows_dhcpd() {
+    assert_eq!(leases::quote(b"abc XYZ"), "\"abc XYZ\"");
+    assert_eq!(leases::quote(&[1, 0, 0x11, b'"', b'3', b'D', b'U']), "\"\\001\\000\\021\\\"3DU\"");
+    assert_eq!(leases::quote(b"a\\b"), "\"a\\\\b\"");
+    assert_eq!(leases::quote(&[0x7f, 0x80, 0xff, b'\n']), "\"\\177\\200\\377\\012\"");
+}
+
+#[test]
+fn a_stopped_server_is_written_as_shutdown() {
+    let text =
+        leases::write_failover_state(FailoverState::Down, FailoverState::Normal, 0, Some(30));
+    assert!(text.contains("  my state shutdown at 4 1970/01/01 00:00:00;\n"), "{text}");
+    let file = leases::read(&text).unwrap();
+    let state = file.failover_peer(PEER_NAME).unwrap();
+    assert_eq!(state.my_state, Some(FailoverState::Shutdown));
+    assert_eq!(state.mclt, Some(30));
+}
