@@ -21,7 +21,6 @@
 pub mod addr;
 pub mod balance;
 pub mod client;
-#[cfg(feature = "next")]
 pub mod conf;
 pub mod failover;
 pub mod fingerprint;

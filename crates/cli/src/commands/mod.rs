@@ -10,6 +10,7 @@ use crate::args::{Opt, Parsed};
 use crate::error::CliError;
 
 pub mod check;
+pub mod import;
 pub mod later;
 pub mod leases;
 pub mod list;
@@ -64,6 +65,13 @@ pub const COMMANDS: &[Command] = &[
         opts: url::OPTS,
         help: url::HELP,
         main: url::main,
+    },
+    Command {
+        name: "import",
+        summary: "an ISC dhcpd.conf turned into a scenario (TOML)",
+        opts: import::OPTS,
+        help: import::HELP,
+        main: import::main,
     },
     Command {
         name: "list",
