@@ -22,14 +22,6 @@ pub enum CliError {
     /// A scenario, time, step or link given on the command line is bad.
     #[error("{0}")]
     Input(String),
-    /// A command from the contract that a later piece of work will build.
-    #[error("`dhcpfo {command}` is not available yet: {reason}")]
-    NotYet {
-        /// The command.
-        command: &'static str,
-        /// What it waits for.
-        reason: &'static str,
-    },
     /// Writing to standard output failed.
     #[error("cannot write the output: {0}")]
     Output(#[from] io::Error),

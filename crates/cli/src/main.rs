@@ -3,12 +3,13 @@
 //! The same deterministic engine the browser runs, for tests, benchmarks and
 //! people in a terminal: `run` prints the trace, `state` the JSON snapshot at
 //! an instant, `check` runs the safety invariants, `url` makes and reads share
-//! links, `list` shows the built-in scenarios. `pcap` and `leases` are part of
-//! the interface but not built yet.
+//! links, `list` shows the built-in scenarios, `pcap` writes a capture file,
+//! `leases` a server's dhcpd.leases, and `import` turns a dhcpd.conf into a
+//! scenario.
 //!
 //! Output goes to standard output through one buffer; errors are one line on
 //! standard error. Exit status: 0 success, 1 `check` found violations, 2 bad
-//! input or a command not available yet. A reader that stops early (`| head`)
+//! input. A reader that stops early (`| head`)
 //! ends the run quietly.
 
 mod args;

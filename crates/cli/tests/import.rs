@@ -1,4 +1,5 @@
-//! `dhcpfo import`: a real dhcpd.conf becomes a scenario that runs.
+//! `dhcpfo import` and `dhcpfo pcap`: a real dhcpd.conf becomes a scenario
+//! that runs; a run becomes a capture file.
 
 mod common;
 
@@ -36,4 +37,18 @@ fn a_broken_config_names_the_place() {
     assert_eq!(out.status.code(), Some(2));
     let message = stderr(&out);
     assert!(message.contains("broken.conf") && message.contains("line"), "{message}");
+}
+
+#[test]
+fn pcap_writes_a_capture_the_engine_reads_back() {
+    let dir = Scratch::new("pcap");
+    let file = dir.0.join("dhcprelease.pcap");
+    let out = dhcpfo(&["pcap", "dhcprelease", "-o", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&file).unwrap();
+    let frames = dhcpfo_engine::pcap::read(&bytes).expect("a capture the reader takes");
+    // 45 steps' worth of packets plus the TCP handshake of the failover link.
+    assert!(frames.len() > 30, "{}", frames.len());
+    let missing = dhcpfo(&["pcap", "dhcprelease"]);
+    assert_eq!(missing.status.code(), Some(2));
 }

@@ -792,7 +792,7 @@ struct Setting<T> {
 
 /// Keeps the value of the innermost scope (the later one within a scope).
 fn set<T>(slot: &mut Option<Setting<T>>, value: T, depth: usize, pos: Pos) {
-    if slot.as_ref().map_or(true, |old| depth >= old.depth) {
+    if slot.as_ref().is_none_or(|old| depth >= old.depth) {
         *slot = Some(Setting { value, depth, pos });
     }
 }

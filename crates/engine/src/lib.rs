@@ -8,6 +8,11 @@
 //! [`Snapshot`] is the JSON picture of the state at one instant; [`share`]
 //! packs a scenario and a step into a URL fragment.
 //!
+//! Carrying runs to and from real tools: [`wire`] turns every DHCP and
+//! failover message into the bytes ISC dhcpd 4.4 puts on the network and back;
+//! [`pcap`] writes (and reads) captures Wireshark decodes; [`leases`] writes a
+//! server's dhcpd.leases and reads real ones; [`conf`] imports a dhcpd.conf.
+//!
 //! The engine reads no clock, does no I/O, and answers bad input with errors,
 //! never panics. All randomness comes from the scenario's seed.
 //!
@@ -28,7 +33,6 @@ pub mod invariant;
 pub mod lease;
 pub mod leases;
 pub mod packet;
-#[cfg(feature = "next")]
 pub mod pcap;
 pub mod rng;
 pub mod scenario;
@@ -40,7 +44,6 @@ pub mod synthetic;
 pub mod time;
 pub mod timeline;
 pub mod trace;
-#[cfg(feature = "next")]
 pub mod wire;
 
 pub use client::ClientState;

@@ -6,9 +6,12 @@
 //! carry the draft-12 §6/§12 options ISC dhcpd 4.4 sends for BNDUPD and
 //! BNDACK. Times in failover messages are server seconds since the start.
 //!
-//! Not modelled yet: the byte encodings (the wire layer that pcap export will
-//! build on), and the connection messages CONNECT, CONNECTACK, STATE, CONTACT,
-//! UPDREQ, UPDREQALL, UPDDONE, POOLREQ, POOLRESP and DISCONNECT.
+//! The byte encodings of these messages live in [`crate::wire`]; the capture
+//! export in [`crate::pcap`] builds on them.
+//!
+//! Not modelled yet: the connection messages CONNECT, CONNECTACK, STATE,
+//! CONTACT, UPDREQ, UPDREQALL, UPDDONE, POOLREQ, POOLRESP and DISCONNECT as
+//! engine events (the wire layer encodes and decodes all of them).
 
 use std::fmt;
 use std::net::Ipv4Addr;

@@ -460,7 +460,7 @@ fn instant(spec: &TimeSpec, path: &str) -> Result<Time, ScenarioError> {
 }
 
 fn whole_secs(d: Duration, path: &str, min: u64, max: u64) -> Result<u64, ScenarioError> {
-    if d.0 % 1000 != 0 {
+    if !d.0.is_multiple_of(1000) {
         return Err(ScenarioError::at(path, "dhcpd counts this in whole seconds"));
     }
     let s = d.secs();

@@ -52,7 +52,7 @@ fn client(i: u16) -> ClientSpec {
         mac: format!("02:10:00:00:{:02x}:{:02x}", i >> 8, i & 0xff),
         client_id: None,
         profile: None,
-        timing: (i % 2 == 0).then(|| "dhclient".into()),
+        timing: i.is_multiple_of(2).then(|| "dhclient".into()),
     }
 }
 
@@ -62,7 +62,7 @@ fn script(i: u16, clients: u16) -> Vec<EventSpec> {
     let name = format!("host{i:03}");
     let boot = Time(u64::from(i) * 60_000 / u64::from(clients.max(1)));
     let mut out = vec![event(boot, &name, "boot")];
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         out.push(event(boot.plus(Duration::from_secs(1500)), &name, "release"));
         out.push(event(boot.plus(Duration::from_secs(1800)), &name, "boot"));
     }

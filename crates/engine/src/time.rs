@@ -158,7 +158,7 @@ impl Duration {
         if ms == 0 {
             return "0s".into();
         }
-        if ms % 1000 != 0 {
+        if !ms.is_multiple_of(1000) {
             return if ms < 1000 { format!("{ms}ms") } else { format!("{:.3}s", ms as f64 / 1e3) };
         }
         let s = ms / 1000;

@@ -2,7 +2,7 @@
 //! scenarios rebuilt by hand from the same runs, every ignored statement gets
 //! a note on the right line, and broken text is refused with its place.
 
-#![cfg(feature = "next")]
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@
 //! text, and every scenario it returns validates. `PROPTEST_CASES` raises the
 //! number of cases.
 
-#![cfg(all(feature = "next", not(target_arch = "wasm32")))]
+#![cfg(not(target_arch = "wasm32"))]
 
 use dhcpfo_engine::conf::{import, ConfErrorKind};
 use proptest::prelude::*;

@@ -4,7 +4,7 @@
 //!
 //! `UPDATE_GOLDEN=1` rewrites the golden export after an intended change.
 
-#![cfg(all(feature = "next", not(target_arch = "wasm32")))]
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -4,7 +4,7 @@
 //! not know, names the line and column of what it cannot read, and never
 //! panics, whatever the input. `PROPTEST_CASES` raises the number of cases.
 
-#![cfg(all(feature = "next", not(target_arch = "wasm32")))]
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -95,10 +95,10 @@ fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
 }
 
-/// Build tools and the browser.
+/// Build tools, the browser and tshark.
 fn ensure_all_tools() -> Outcome<Done> {
     tools::ensure_tools()?;
-    tools::ensure_browser()?;
+    tools::ensure_test_packages()?;
     Ok(Done::Passed)
 }
 

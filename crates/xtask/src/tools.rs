@@ -56,22 +56,32 @@ pub fn ensure_tools() -> Outcome {
     check_wasm_opt()
 }
 
-/// Ensures Chromium and chromedriver for the browser tests, from Debian when missing.
-pub fn ensure_browser() -> Outcome {
-    let label = "chromium, chromedriver (Debian)";
-    let missing = ["chromium", "chromedriver"].iter().any(|p| shell::find_on_path(p).is_none());
-    if !missing {
+/// Ensures the Debian packages the tests use, installing the missing ones: Chromium and
+/// chromedriver for the browser tests, tshark for the capture tests.
+pub fn ensure_test_packages() -> Outcome {
+    let label = "chromium, chromedriver, tshark (Debian)";
+    let wanted =
+        [("chromium", "chromium"), ("chromedriver", "chromium-driver"), ("tshark", "tshark")];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(program, _)| shell::find_on_path(program).is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
         println!("{label}: present");
         return Ok(());
     }
-    println!("{label}: installing (apt-get install -y chromium chromium-driver)");
+    let list = missing.join(" ");
+    println!("{label}: installing (apt-get install -y {list})");
     if shell::stdout_of("id", &["-u"]).as_deref() != Some("0") {
-        return Err("installing Chromium needs root: run `apt-get update && apt-get install -y \
-                    chromium chromium-driver`, then try again"
-            .to_string());
+        return Err(format!(
+            "installing {list} needs root: run `apt-get update && apt-get install -y {list}`, \
+             then try again"
+        ));
     }
     shell::run(shell::cmd("apt-get", &["update"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
-    let install = ["install", "-y", "chromium", "chromium-driver"];
+    let mut install = vec!["install", "-y"];
+    install.extend(missing.iter().copied());
     shell::run(shell::cmd("apt-get", &install).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 

@@ -11,9 +11,9 @@ use crate::error::CliError;
 
 pub mod check;
 pub mod import;
-pub mod later;
 pub mod leases;
 pub mod list;
+pub mod pcap;
 pub mod run;
 pub mod state;
 pub mod url;
@@ -82,10 +82,10 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "pcap",
-        summary: "every packet on the wire, Wireshark-readable (not available yet)",
-        opts: later::PCAP_OPTS,
-        help: later::PCAP_HELP,
-        main: later::pcap,
+        summary: "every packet on the wire, Wireshark-readable (-o FILE)",
+        opts: pcap::OPTS,
+        help: pcap::HELP,
+        main: pcap::main,
     },
     Command {
         name: "leases",

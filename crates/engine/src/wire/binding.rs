@@ -1,0 +1,324 @@
+//! The engine's BNDUPD and BNDACK ([`FailoverMessage`]) as failover frames.
+//!
+//! The engine counts time in seconds since the scenario start; the wire
+//! counts Unix seconds. `start_epoch` (the scenario's t = 0 in Unix seconds)
+//! converts between them. A lease time of 0 means "unset" on both sides and
+//! stays 0; any other time `t` goes on the wire as `start_epoch + t`. The
+//! header time is the sender's clock and is always `start_epoch + time`.
+//!
+//! Option order is ISC's (`dhcp_failover_send_bind_update`, reference notes
+//! §4.4): BNDUPD carries 2 assigned-IP-address, 3 binding-status, 4
+//! client-identifier (when known), 5 client-hardware-address (when known), 13
+//! lease-expiration-time, 18 potential-expiration-time, 25
+//! start-time-of-state and 6 client-last-transaction-time (when not zero);
+//! BNDACK carries 2 assigned-IP-address and, on refusal, 21 reject-reason and
+//! 16 message.
+//!
+//! Not modelled: option 12 IP-flags (the engine has no reserved or BOOTP
+//! leases; the decoder ignores it), hardware types other than Ethernet, and
+//! the other ten message types, which the engine does not send yet.
+
+use super::failover::{binding_state_from_wire, FailoverOption, Frame, MessageType, HEADER_LEN};
+use super::WireError;
+use crate::addr::Mac;
+use crate::lease::BindingState;
+use crate::packet::{BindingAck, BindingUpdate, FailoverMessage};
+
+/// Encodes a message of the engine, with times made absolute by `start_epoch`.
+pub fn encode_failover(message: &FailoverMessage, start_epoch: u64) -> Result<Vec<u8>, WireError> {
+    frame_from_message(message, start_epoch)?.encode()
+}
+
+/// Decodes a BNDUPD or BNDACK into the engine's form, times made relative to `start_epoch`.
+pub fn decode_failover(bytes: &[u8], start_epoch: u64) -> Result<FailoverMessage, WireError> {
+    message_from_frame(&Frame::decode(bytes)?, start_epoch)
+}
+
+/// The frame of a message of the engine.
+pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result<Frame, WireError> {
+    match message {
+        FailoverMessage::BndUpd(update) => update_frame(update, start_epoch),
+        FailoverMessage::BndAck(ack) => ack_frame(ack, start_epoch),
+    }
+}
+
+/// The engine's form of a BNDUPD or BNDACK frame.
+///
+/// Fails on other message types, on a missing address (or binding status),
+/// on a repeated option of the model, on values the model cannot hold, and on
+/// times before the scenario start.
+pub fn message_from_frame(frame: &Frame, start_epoch: u64) -> Result<FailoverMessage, WireError> {
+    let options = ModelOptions::collect(frame)?;
+    let time = header_time(frame.time, start_epoch)?;
+    let address = |message| match options.address {
+        Some(address) => Ok(address),
+        None => Err(missing(message, "assigned-IP-address (2)", options.end)),
+    };
+    match frame.msg_type {
+        MessageType::BndUpd => Ok(FailoverMessage::BndUpd(BindingUpdate {
+            xid: frame.xid,
+            time,
+            address: address("BNDUPD")?,
+            status: options
+                .status
+                .ok_or_else(|| missing("BNDUPD", "binding-status (3)", options.end))?,
+            client_id: options.client_id,
+            hardware: options.hardware,
+            lease_expiration: lease_time(options.ends, "lease-expiration-time", start_epoch)?,
+            potential_expiration: lease_time(
+                options.tstp,
+                "potential-expiration-time",
+                start_epoch,
+            )?,
+            start_time_of_state: lease_time(options.starts, "start-time-of-state", start_epoch)?,
+            cltt: lease_time(options.cltt, "client-last-transaction-time", start_epoch)?,
+        })),
+        MessageType::BndAck => Ok(FailoverMessage::BndAck(BindingAck {
+            xid: frame.xid,
+            time,
+            address: address("BNDACK")?,
+            reject_reason: options.reject_reason,
+            message: options.message,
+        })),
+        other => Err(WireError::NotModelled {
+            what: "message type",
+            offset: 2,
+            detail: format!(
+                "{} ({}); the engine models BNDUPD and BNDACK",
+                other.name(),
+                other.code()
+            ),
+        }),
+    }
+}
+
+fn update_frame(u: &BindingUpdate, start_epoch: u64) -> Result<Frame, WireError> {
+    let time = header_wire_time(u.time, start_epoch)?;
+    let mut frame = Frame::new(MessageType::BndUpd, time, u.xid)
+        .with(FailoverOption::AssignedIpAddress(u.address))
+        .with(FailoverOption::BindingStatus(u.status.wire_value()));
+    if let Some(id) = &u.client_id {
+        frame.options.push(FailoverOption::ClientIdentifier(id.clone()));
+    }
+    if let Some(mac) = u.hardware {
+        let address = mac.0.to_vec();
+        frame.options.push(FailoverOption::ClientHardwareAddress { htype: 1, address });
+    }
+    let times = [
+        (u.lease_expiration, "lease-expiration-time"),
+        (u.potential_expiration, "potential-expiration-time"),
+        (u.start_time_of_state, "start-time-of-state"),
+    ];
+    let [ends, tstp, starts] = times.map(|(t, field)| wire_time(t, field, start_epoch));
+    frame.options.push(FailoverOption::LeaseExpirationTime(ends?));
+    frame.options.push(FailoverOption::PotentialExpirationTime(tstp?));
+    frame.options.push(FailoverOption::StartTimeOfState(starts?));
+    // ISC leaves cltt out when it is zero (reference notes §4.3).
+    if u.cltt != 0 {
+        let cltt = wire_time(u.cltt, "client-last-transaction-time", start_epoch)?;
+        frame.options.push(FailoverOption::ClientLastTransactionTime(cltt));
+    }
+    Ok(frame)
+}
+
+fn ack_frame(a: &BindingAck, start_epoch: u64) -> Result<Frame, WireError> {
+    let time = header_wire_time(a.time, start_epoch)?;
+    let mut frame = Frame::new(MessageType::BndAck, time, a.xid)
+        .with(FailoverOption::AssignedIpAddress(a.address));
+    if let Some(reason) = a.reject_reason {
+        frame.options.push(FailoverOption::RejectReason(reason));
+    }
+    if let Some(text) = &a.message {
+        frame.options.push(FailoverOption::Message(text.clone()));
+    }
+    Ok(frame)
+}
+
+/// The options the engine's model keeps, each found at most once.
+#[derive(Default)]
+struct ModelOptions {
+    address: Option<std::net::Ipv4Addr>,
+    status: Option<BindingState>,
+    client_id: Option<Vec<u8>>,
+    hardware: Option<Mac>,
+    ends: Option<u32>,
+    tstp: Option<u32>,
+    starts: Option<u32>,
+    cltt: Option<u32>,
+    reject_reason: Option<u8>,
+    message: Option<String>,
+    /// Where the options end in the encoded message.
+    end: usize,
+}
+
+impl ModelOptions {
+    fn collect(frame: &Frame) -> Result<ModelOptions, WireError> {
+        let mut found = ModelOptions { end: HEADER_LEN, ..ModelOptions::default() };
+        for option in &frame.options {
+            let offset = found.end;
+            found.end += 4 + option.value_bytes().len();
+            let fresh = found.set(option, offset)?;
+            // ISC treats a repeated option as a protocol error (reference notes §4.2).
+            if !fresh {
+                return Err(WireError::DuplicateOption { code: option.code(), offset });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Stores one option; false if it was already there. Options outside the model are skipped.
+    fn set(&mut self, option: &FailoverOption, offset: usize) -> Result<bool, WireError> {
+        use FailoverOption as O;
+        Ok(match option {
+            O::AssignedIpAddress(a) => self.address.replace(*a).is_none(),
+            O::BindingStatus(v) => self.status.replace(status(*v, offset)?).is_none(),
+            O::ClientIdentifier(id) => self.client_id.replace(id.clone()).is_none(),
+            O::ClientHardwareAddress { htype, address } => {
+                self.hardware.replace(ethernet(*htype, address, offset)?).is_none()
+            }
+            O::LeaseExpirationTime(t) => self.ends.replace(*t).is_none(),
+            O::PotentialExpirationTime(t) => self.tstp.replace(*t).is_none(),
+            O::StartTimeOfState(t) => self.starts.replace(*t).is_none(),
+            O::ClientLastTransactionTime(t) => self.cltt.replace(*t).is_none(),
+            O::RejectReason(r) => self.reject_reason.replace(*r).is_none(),
+            O::Message(text) => self.message.replace(text.clone()).is_none(),
+            _ => true,
+        })
+    }
+}
+
+fn status(value: u8, offset: usize) -> Result<BindingState, WireError> {
+    binding_state_from_wire(value).ok_or(WireError::BadValue {
+        field: "binding-status",
+        offset: offset + 4,
+        value: value.into(),
+        expected: "must be 1 (FREE) to 7 (BACKUP) (draft-12 §12.3)",
+    })
+}
+
+fn ethernet(htype: u8, address: &[u8], offset: usize) -> Result<Mac, WireError> {
+    match (htype, <[u8; 6]>::try_from(address)) {
+        (1, Ok(mac)) => Ok(Mac(mac)),
+        _ => Err(WireError::NotModelled {
+            what: "client-hardware-address",
+            offset,
+            detail: format!("hardware type {htype} with {} address bytes", address.len()),
+        }),
+    }
+}
+
+fn missing(message: &'static str, option: &'static str, offset: usize) -> WireError {
+    WireError::MissingOption { message, option, offset }
+}
+
+/// A lease time of the engine on the wire: 0 stays 0 (unset).
+fn wire_time(seconds: u64, field: &'static str, start_epoch: u64) -> Result<u32, WireError> {
+    if seconds == 0 {
+        return Ok(0);
+    }
+    header_wire_time(seconds, start_epoch).map_err(|_| WireError::TimeOutOfRange {
+        field,
+        value: seconds,
+        expected: "the scenario start plus this many seconds must fit a 32-bit Unix time",
+    })
+}
+
+/// The sender's clock on the wire: `start_epoch + seconds`.
+fn header_wire_time(seconds: u64, start_epoch: u64) -> Result<u32, WireError> {
+    start_epoch.checked_add(seconds).and_then(|t| u32::try_from(t).ok()).ok_or(
+        WireError::TimeOutOfRange {
+            field: "header time",
+            value: seconds,
+            expected: "the scenario start plus this many seconds must fit a 32-bit Unix time",
+        },
+    )
+}
+
+/// A lease time from the wire: 0 (or absent) stays 0.
+fn lease_time(wire: Option<u32>, field: &'static str, start_epoch: u64) -> Result<u64, WireError> {
+    match wire {
+        None | Some(0) => Ok(0),
+        Some(t) => relative(t, field, start_epoch),
+    }
+}
+
+fn header_time(wire: u32, start_epoch: u64) -> Result<u64, WireError> {
+    relative(wire, "header time", start_epoch)
+}
+
+fn relative(wire: u32, field: &'static str, start_epoch: u64) -> Result<u64, WireError> {
+    u64::from(wire).checked_sub(start_epoch).ok_or(WireError::TimeOutOfRange {
+        field,
+        value: wire.into(),
+        expected: "a Unix time before the scenario start cannot be expressed in scenario time",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    const EPOCH: u64 = 1_796_397_826;
+
+    fn update() -> BindingUpdate {
+        BindingUpdate {
+            xid: 0x16,
+            time: 4,
+            address: Ipv4Addr::new(10, 77, 0, 105),
+            status: BindingState::Active,
+            client_id: None,
+            hardware: Some(Mac([2, 0x77, 0, 0, 0, 4])),
+            lease_expiration: 34,
+            potential_expiration: 79,
+            start_time_of_state: 4,
+            cltt: 4,
+        }
+    }
+
+    #[test]
+    fn a_bndupd_goes_out_in_isc_order_with_absolute_times() {
+        let message = FailoverMessage::BndUpd(update());
+        let frame = frame_from_message(&message, EPOCH).unwrap();
+        let codes: Vec<u16> = frame.options.iter().map(FailoverOption::code).collect();
+        assert_eq!(codes, vec![2, 3, 5, 13, 18, 25, 6]);
+        assert_eq!(frame.lease_expiration_time(), Some(1_796_397_860));
+        assert_eq!(frame.potential_expiration_time(), Some(1_796_397_905));
+        assert_eq!(frame.time, 1_796_397_830);
+        let bytes = frame.encode().unwrap();
+        assert_eq!(decode_failover(&bytes, EPOCH).unwrap(), message);
+    }
+
+    #[test]
+    fn zero_times_stay_zero_and_early_times_are_refused() {
+        let mut u = update();
+        (u.lease_expiration, u.cltt) = (0, 0);
+        let frame = frame_from_message(&FailoverMessage::BndUpd(u.clone()), EPOCH).unwrap();
+        assert_eq!(frame.lease_expiration_time(), Some(0));
+        assert_eq!(frame.client_last_transaction_time(), None);
+        let back = message_from_frame(&frame, EPOCH).unwrap();
+        assert_eq!(back, FailoverMessage::BndUpd(u));
+        let err = message_from_frame(&frame, EPOCH + 100).unwrap_err();
+        assert!(matches!(err, WireError::TimeOutOfRange { field: "header time", .. }));
+        let far = FailoverMessage::BndUpd(BindingUpdate { time: u64::MAX, ..update() });
+        assert!(encode_failover(&far, EPOCH).is_err());
+    }
+
+    #[test]
+    fn repeated_and_missing_options_are_refused() {
+        let frame = Frame::new(MessageType::BndAck, EPOCH as u32, 1)
+            .with(FailoverOption::AssignedIpAddress(Ipv4Addr::LOCALHOST))
+            .with(FailoverOption::AssignedIpAddress(Ipv4Addr::LOCALHOST));
+        let err = message_from_frame(&frame, EPOCH).unwrap_err();
+        assert_eq!(err, WireError::DuplicateOption { code: 2, offset: 20 });
+        let frame = Frame::new(MessageType::BndUpd, EPOCH as u32, 1)
+            .with(FailoverOption::AssignedIpAddress(Ipv4Addr::LOCALHOST));
+        let err = message_from_frame(&frame, EPOCH).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "BNDUPD has no binding-status (3) option (options end at byte 20)"
+        );
+        let frame = Frame::new(MessageType::Contact, EPOCH as u32, 1);
+        assert!(matches!(message_from_frame(&frame, EPOCH), Err(WireError::NotModelled { .. })));
+    }
+}
