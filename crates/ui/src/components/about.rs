@@ -1,0 +1,38 @@
+//! The "About and limits" note: what the model covers today and what it does
+//! not, in a few factual lines, plus the keyboard shortcuts.
+
+use yew::prelude::*;
+
+/// `#about`.
+#[function_component(About)]
+pub fn about() -> Html {
+    html! {
+        <section id="about" class="panel about" aria-labelledby="about-title">
+            <div class="panel-head"><h2 id="about-title">{ "About and limits" }</h2></div>
+            <p>
+                { "A deterministic model of an ISC dhcpd 4.4 failover pair \
+                   (draft-ietf-dhc-failover-12) and RFC 2131 clients, run in your browser. \
+                   Every packet, state and sentence on this page comes from the engine running \
+                   the scenario; the same scenario always gives the same trace." }
+            </p>
+            <p>
+                <b>{ "Modelled: " }</b>
+                { "both servers in NORMAL for the whole run, with the pool already balanced; \
+                   DISCOVER/OFFER with the ping check, REQUEST/ACK/NAK, RELEASE; load \
+                   balancing; the MCLT cap on lease times; BNDUPD/BNDACK with ack batching and \
+                   the update window; MAC affinity; expiry driven by the primary; T1/T2 renewal \
+                   and retransmission." }
+            </p>
+            <p>
+                <b>{ "Not modelled yet: " }</b>
+                { "every other failover state and the connection itself (CONNECT, STATE, CONTACT), \
+                   pool rebalancing (POOLREQ/POOLRESP), DECLINE, INFORM, INIT-REBOOT, relays, and \
+                   faults such as a cut link or a stopped server." }
+            </p>
+            <p class="keys">
+                <kbd>{ "Space" }</kbd>{ " play/pause · " }<kbd>{ "←" }</kbd><kbd>{ "→" }</kbd>
+                { " step · " }<kbd>{ "Home" }</kbd><kbd>{ "End" }</kbd>{ " jump" }
+            </p>
+        </section>
+    }
+}

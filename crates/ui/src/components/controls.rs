@@ -1,0 +1,198 @@
+//! Playback controls: start, back, play/pause, forward, end, speed, the
+//! timeline scrubber with a mark for every scripted event, the step counter,
+//! the virtual clock and the gap to the next step.
+
+use dhcpfo_engine::trace::Cause;
+use dhcpfo_engine::Time;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::icons;
+use crate::state::{Action, Loaded, Shared, Speed};
+use crate::text;
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+    /// Steps applied.
+    pub step: usize,
+    /// The virtual time now.
+    pub now: Time,
+    /// Whether playback runs.
+    pub playing: bool,
+    /// Playback speed.
+    pub speed: Speed,
+    /// Sends an action to the page.
+    pub act: Callback<Action>,
+}
+
+/// The control bar.
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let act = &props.act;
+    let total = props.loaded.total();
+    let press = |a: Action| act.reform(move |_: MouseEvent| a.clone());
+    let (at_start, at_end) = (props.step == 0, props.step >= total);
+    let play_label = if props.playing { "Pause (space)" } else { "Play (space)" };
+    html! {
+        <div class="controls" role="group" aria-label="Playback">
+            <div class="buttons">
+                <button id="to-start" class="btn-icon" aria-label="Jump to the start"
+                    onclick={press(Action::Start)} disabled={at_start}
+                    title="Jump to the start (Home)">
+                    { icons::to_start() }
+                </button>
+                <button id="step-back" class="btn-icon" aria-label="Step back"
+                    onclick={press(Action::Back)} disabled={at_start} title="Step back (←)">
+                    { icons::step_back() }
+                </button>
+                <button id="play" class={classes!("btn-play", props.playing.then_some("playing"))}
+                    onclick={press(Action::TogglePlay)} aria-pressed={props.playing.to_string()}
+                    aria-label="Play" title={play_label}>
+                    { if props.playing { icons::pause() } else { icons::play() } }
+                </button>
+                <button id="step-forward" class="btn-icon" aria-label="Step forward"
+                    onclick={press(Action::Forward)} disabled={at_end} title="Step forward (→)">
+                    { icons::step_forward() }
+                </button>
+                <button id="to-end" class="btn-icon" aria-label="Jump to the end"
+                    onclick={press(Action::End)} disabled={at_end} title="Jump to the end (End)">
+                    { icons::to_end() }
+                </button>
+                <SpeedSelect speed={props.speed} act={act.clone()} />
+            </div>
+            <Scrubber loaded={props.loaded.clone()} step={props.step} act={act.clone()} />
+            <Readout loaded={props.loaded.clone()} step={props.step} now={props.now}
+                playing={props.playing} />
+        </div>
+    }
+}
+
+/// Props of [`SpeedSelect`].
+#[derive(Properties, PartialEq)]
+pub struct SpeedProps {
+    /// Current speed.
+    pub speed: Speed,
+    /// Sends an action to the page.
+    pub act: Callback<Action>,
+}
+
+/// `#speed`.
+#[function_component(SpeedSelect)]
+pub fn speed_select(props: &SpeedProps) -> Html {
+    let onchange = props.act.reform(|e: Event| {
+        let value = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+        Action::SetSpeed(Speed::from_value(&value).unwrap_or(Speed::One))
+    });
+    html! {
+        <select id="speed" class="speed" {onchange} aria-label="Speed" title="Playback speed">
+            { for Speed::ALL.iter().map(|s| html! {
+                <option value={s.value()} selected={*s == props.speed}>
+                    { format!("{}×", s.value()) }
+                </option>
+            }) }
+        </select>
+    }
+}
+
+/// Props of [`Scrubber`].
+#[derive(Properties, PartialEq)]
+pub struct ScrubberProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+    /// Steps applied.
+    pub step: usize,
+    /// Sends an action to the page.
+    pub act: Callback<Action>,
+}
+
+/// The most event marks drawn on the scrubber.
+const MAX_MARKS: usize = 400;
+
+/// `#scrubber`, a range over step counts, with marks for scripted events.
+#[function_component(Scrubber)]
+pub fn scrubber(props: &ScrubberProps) -> Html {
+    let total = props.loaded.total();
+    let oninput = props.act.reform(|e: InputEvent| {
+        let value = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+        Action::Goto(value.parse().unwrap_or(0))
+    });
+    let pct = |n: usize| if total == 0 { 0.0 } else { n as f64 * 100.0 / total as f64 };
+    html! {
+        <div class="scrubber">
+            <Marks loaded={props.loaded.clone()} />
+            <input id="scrubber" type="range" min="0" max={total.to_string()}
+                value={props.step.to_string()} {oninput} aria-label="Timeline"
+                style={format!("--fill: {:.3}%", pct(props.step))} />
+        </div>
+    }
+}
+
+/// Props of [`Marks`].
+#[derive(Properties, PartialEq)]
+pub struct MarksProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+}
+
+/// A tick above the scrubber for every scripted event (drawn once per scenario).
+#[function_component(Marks)]
+pub fn marks(props: &MarksProps) -> Html {
+    let loaded = &props.loaded;
+    let total = loaded.total().max(1) as f64;
+    let scripted = loaded.timeline.steps().iter().filter(|s| matches!(s.cause, Cause::Script(_)));
+    let stride = (scripted.clone().count() / MAX_MARKS).max(1);
+    let marks = scripted.step_by(stride).map(|s| {
+        let left = (s.index as f64 + 1.0) * 100.0 / total;
+        let title = format!("{} · {}", s.at.clock(), s.summary(&loaded.config));
+        html! { <span class="mark" style={format!("left: {left:.3}%")} {title}></span> }
+    });
+    html! { <div class="marks" aria-hidden="true">{ for marks }</div> }
+}
+
+/// Props of [`Readout`].
+#[derive(Properties, PartialEq)]
+pub struct ReadoutProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+    /// Steps applied.
+    pub step: usize,
+    /// The virtual time now.
+    pub now: Time,
+    /// Whether playback runs.
+    pub playing: bool,
+}
+
+/// Step counter, virtual clock, and the wait until the next step.
+#[function_component(Readout)]
+pub fn readout(props: &ReadoutProps) -> Html {
+    let next = props.loaded.step(props.step).map(|s| s.at.since(props.now));
+    let gap = match next {
+        Some(d) => {
+            let long = text::is_long_gap(d);
+            let class = classes!(
+                "gap",
+                long.then_some("gap-long"),
+                (long && props.playing).then_some("pulse")
+            );
+            let label = format!("next {}", text::gap(d));
+            let title = "Virtual time until the next step";
+            html! { <span id="gap" {class} {title}>{ label }</span> }
+        }
+        None => html! { <span id="gap" class="gap">{ "end of run" }</span> },
+    };
+    html! {
+        <div class="readout">
+            <span class="counter">
+                { "step " }<b id="step-index">{ props.step }</b>
+                { " / " }<span id="step-total">{ props.loaded.total() }</span>
+            </span>
+            <span id="clock" class="clock" title="Virtual time since the scenario start">
+                { props.now.clock_millis() }
+            </span>
+            { gap }
+        </div>
+    }
+}

@@ -1,0 +1,115 @@
+//! The event log: every step as a line (number, time, summary), the current
+//! one highlighted and kept in view; a click jumps there. Only the lines in
+//! and near the visible part of the list are in the DOM, so a trace of a
+//! million steps costs the same as one of forty.
+
+use web_sys::Element;
+use yew::prelude::*;
+
+use crate::state::{Action, Loaded, Shared};
+
+/// Height of one line in CSS pixels (must match `.log-row` in the style sheet).
+const ROW: f64 = 30.0;
+/// Lines rendered beyond each edge of the visible part.
+const OVERSCAN: usize = 12;
+/// Height of the scrolling list in CSS pixels (must match `.log-scroll`). Knowing it up
+/// front spares a forced layout on every step.
+const VIEW: f64 = 300.0;
+
+/// Props of [`EventLog`].
+#[derive(Properties, PartialEq)]
+pub struct LogProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+    /// Steps applied.
+    pub step: usize,
+    /// Sends an action to the page.
+    pub act: Callback<Action>,
+}
+
+/// `#event-log`.
+#[function_component(EventLog)]
+pub fn event_log(props: &LogProps) -> Html {
+    let scroller = use_node_ref();
+    let top = use_state_eq(|| 0.0_f64);
+    let ours = use_mut_ref(|| false);
+    use_follow(&scroller, &top, &ours, props.step, props.loaded.id);
+    let onscroll = {
+        let (scroller, top, ours) = (scroller.clone(), top.clone(), ours.clone());
+        Callback::from(move |_: Event| {
+            // The scroll the page made itself is already in `top`; reading the position
+            // back would force a layout for nothing.
+            if std::mem::take(&mut *ours.borrow_mut()) {
+                return;
+            }
+            if let Some(el) = scroller.cast::<Element>() {
+                top.set(f64::from(el.scroll_top()));
+            }
+        })
+    };
+    let total = props.loaded.total();
+    let first = ((*top / ROW) as usize).saturating_sub(OVERSCAN).min(total);
+    let last = (((*top + VIEW) / ROW).ceil() as usize + OVERSCAN).min(total);
+    html! {
+        <section class="panel log" aria-labelledby="log-title">
+            <div class="panel-head">
+                <h2 id="log-title">{ "Event log" }</h2>
+                <span class="panel-note">{ format!("{total} steps · click one to go there") }</span>
+            </div>
+            <div class="log-scroll" ref={scroller} {onscroll}>
+                <div style={format!("height: {}px", first as f64 * ROW)}></div>
+                <ol id="event-log" start={(first + 1).to_string()}>
+                    { for (first..last).map(|i| row(props, i)) }
+                </ol>
+                <div style={format!("height: {}px", (total - last) as f64 * ROW)}></div>
+            </div>
+        </section>
+    }
+}
+
+/// Scrolls the list so the current line is visible whenever the step changes. It reads
+/// the scroll position from state, so the DOM is only touched when the list must move;
+/// the current line then goes near the top, leaving room for the steps that follow.
+#[hook]
+fn use_follow(
+    scroller: &NodeRef,
+    top: &UseStateHandle<f64>,
+    ours: &std::rc::Rc<std::cell::RefCell<bool>>,
+    step: usize,
+    load: u32,
+) {
+    let (scroller, top, ours) = (scroller.clone(), top.clone(), ours.clone());
+    use_effect_with((step, load), move |&(step, _)| {
+        let row_top = step.saturating_sub(1) as f64 * ROW;
+        if row_top < *top || row_top + ROW > *top + VIEW {
+            let target = (row_top - 2.0 * ROW).max(0.0).floor();
+            if let Some(el) = scroller.cast::<Element>() {
+                *ours.borrow_mut() = true;
+                el.set_scroll_top(target as i32);
+            }
+            top.set(target);
+        }
+    });
+}
+
+fn row(props: &LogProps, i: usize) -> Html {
+    let Some(step) = props.loaded.step(i) else { return Html::default() };
+    let n = i + 1;
+    let current = n == props.step;
+    let onclick = props.act.reform(move |_: MouseEvent| Action::Goto(n));
+    let summary = step.summary(&props.loaded.config);
+    let class = classes!(
+        "log-row",
+        format!("log-{}", step.kind()),
+        current.then_some("current"),
+        (n > props.step).then_some("future")
+    );
+    html! {
+        <li key={i} {class} data-step={n.to_string()} {onclick} title={summary.clone()}
+            aria-current={current.then_some("step")}>
+            <span class="log-n">{ n }</span>
+            <span class="log-time">{ step.at.clock_millis() }</span>
+            <span class="log-text">{ summary }</span>
+        </li>
+    }
+}

@@ -1,0 +1,379 @@
+//! The topology: clients on the left, the LAN bus, the primary above the
+//! secondary on the right, and the failover link between them. Every packet
+//! the current step sends flies along its wire with its name on it: client
+//! broadcasts fan out dashed to both servers, unicasts fly solid, failover
+//! messages take the server link in their own colour. The flight is a CSS
+//! animation along an `offset-path`, so playback costs no script per frame.
+
+use dhcpfo_engine::packet::{Body, Destination, Node, Packet};
+use dhcpfo_engine::trace::{describe_packet, Step};
+use dhcpfo_engine::{Role, World};
+use yew::prelude::*;
+
+use crate::components::topology_nodes::{ClientNode, ServerNode};
+use crate::state::{sent_by, Action, Loaded, PacketRef, Shared, Slot};
+use crate::text;
+
+/// Width of the drawing, in SVG units.
+pub const WIDTH: f64 = 760.0;
+/// Height of the drawing.
+pub const HEIGHT: f64 = 330.0;
+/// Where the LAN bus runs.
+const BUS_X: f64 = 376.0;
+/// Left edge of the server boxes.
+pub const SERVER_X: f64 = 486.0;
+/// Server box size.
+pub const SERVER_W: f64 = 254.0;
+/// Server box height.
+pub const SERVER_H: f64 = 100.0;
+/// Top of the primary's box.
+pub const PRIMARY_Y: f64 = 16.0;
+/// Top of the secondary's box.
+pub const SECONDARY_Y: f64 = HEIGHT - 16.0 - SERVER_H;
+/// Where the failover link runs.
+const LINK_X: f64 = SERVER_X + SERVER_W / 2.0;
+/// Left edge of the client area.
+pub const CLIENT_X: f64 = 20.0;
+/// Width of a client box in list mode.
+pub const CLIENT_W: f64 = 236.0;
+/// Height of a client box in list mode.
+pub const CLIENT_H: f64 = 54.0;
+/// The most clients drawn as full boxes; more are drawn as a grid of tiles.
+const LIST_MAX: usize = 5;
+/// Width of the client area in grid mode.
+const GRID_W: f64 = 300.0;
+
+/// Where each client is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Place {
+    /// A full box with its top-left corner here.
+    Box { x: f64, y: f64 },
+    /// A square tile of side `size` with its top-left corner here.
+    Tile { x: f64, y: f64, size: f64 },
+}
+
+impl Place {
+    /// The point where the client's wire meets it, and how far a packet stops short.
+    fn port(self) -> (f64, f64) {
+        match self {
+            Place::Box { x, y } => (x + CLIENT_W, y + CLIENT_H / 2.0),
+            Place::Tile { x, y, size } => (x + size, y + size / 2.0),
+        }
+    }
+}
+
+/// Places `n` clients: a centred column of boxes, or a grid of tiles.
+pub fn place_clients(n: usize) -> Vec<Place> {
+    if n <= LIST_MAX {
+        let pitch = CLIENT_H + 12.0;
+        let top = (HEIGHT - pitch * n as f64 + 12.0) / 2.0;
+        return (0..n).map(|i| Place::Box { x: CLIENT_X, y: top + pitch * i as f64 }).collect();
+    }
+    let area_h = HEIGHT - 40.0;
+    let fits = |size: f64| {
+        let gap = (size / 7.0).max(2.0);
+        let cols = ((GRID_W + gap) / (size + gap)).floor().max(1.0) as usize;
+        let rows = ((area_h + gap) / (size + gap)).floor().max(1.0) as usize;
+        (cols * rows >= n, cols, gap)
+    };
+    let sizes = [44.0, 36.0, 28.0, 22.0, 17.0, 13.0, 10.0, 8.0, 6.0];
+    let (size, cols, gap) = sizes
+        .iter()
+        .map(|&s| (s, fits(s)))
+        .find(|(_, (ok, _, _))| *ok)
+        .map(|(s, (_, cols, gap))| (s, cols, gap))
+        .unwrap_or((6.0, 40, 2.0));
+    let rows = n.div_ceil(cols);
+    let top = (HEIGHT - rows as f64 * (size + gap) + gap) / 2.0;
+    (0..n)
+        .map(|i| Place::Tile {
+            x: CLIENT_X + (i % cols) as f64 * (size + gap),
+            y: top + (i / cols) as f64 * (size + gap),
+            size,
+        })
+        .collect()
+}
+
+fn server_top(role: Role) -> f64 {
+    match role {
+        Role::Primary => PRIMARY_Y,
+        Role::Secondary => SECONDARY_Y,
+    }
+}
+
+fn server_mid(role: Role) -> f64 {
+    server_top(role) + SERVER_H / 2.0
+}
+
+/// The wire a packet takes from `from` to `to`, stopping `short` units before the receiver.
+fn route(places: &[Place], from: Node, to: Node, short: f64) -> Option<String> {
+    let client = |i: u16| places.get(usize::from(i)).map(|p| p.port());
+    Some(match (from, to) {
+        (Node::Client(c), Node::Primary | Node::Secondary) => {
+            let (x, y) = client(c)?;
+            let sy = server_mid(role_of(to)?);
+            format!("M{x:.1} {y:.1}H{BUS_X}V{sy:.1}H{:.1}", SERVER_X - short)
+        }
+        (Node::Primary | Node::Secondary, Node::Client(c)) => {
+            let (x, y) = client(c)?;
+            let sy = server_mid(role_of(from)?);
+            format!("M{SERVER_X} {sy:.1}H{BUS_X}V{y:.1}H{:.1}", x + short)
+        }
+        (Node::Primary, Node::Secondary) => {
+            let (y0, y1) = (PRIMARY_Y + SERVER_H, SECONDARY_Y - short);
+            format!("M{LINK_X} {y0:.1}V{y1:.1}")
+        }
+        (Node::Secondary, Node::Primary) => {
+            let (y0, y1) = (SECONDARY_Y, PRIMARY_Y + SERVER_H + short);
+            format!("M{LINK_X} {y0:.1}V{y1:.1}")
+        }
+        _ => return None,
+    })
+}
+
+fn role_of(node: Node) -> Option<Role> {
+    match node {
+        Node::Primary => Some(Role::Primary),
+        Node::Secondary => Some(Role::Secondary),
+        Node::Client(_) => None,
+    }
+}
+
+/// One packet flying to one receiver.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flight {
+    /// Stable key: step, packet and receiver.
+    pub key: String,
+    /// The wire, drawn highlighted.
+    pub wire: String,
+    /// The path the label travels.
+    pub path: String,
+    /// The label.
+    pub label: String,
+    /// Label width in SVG units.
+    pub width: f64,
+    /// `dhcp` or `failover`, and `broadcast` when it is one.
+    pub class: Classes,
+    /// Position in a queue of packets on the same wire (0 = first).
+    pub rank: usize,
+    /// The packet, for the inspector.
+    pub packet: PacketRef,
+}
+
+/// The flights of the packets `step` sends.
+pub fn flights(loaded: &Loaded, step: &Step, places: &[Place]) -> Vec<Flight> {
+    let mut out: Vec<Flight> = Vec::new();
+    for (k, packet) in sent_by(step) {
+        let packet_ref = PacketRef { step: step.index as usize, slot: Slot::Sent(k) };
+        for to in receivers(packet) {
+            if let Some(f) = flight(loaded, (packet_ref, packet), to, places, &out) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+fn receivers(packet: &Packet) -> Vec<Node> {
+    match packet.to {
+        Destination::Unicast(n) => vec![n],
+        Destination::Broadcast => vec![Node::Primary, Node::Secondary],
+    }
+}
+
+fn flight(
+    loaded: &Loaded,
+    (packet_ref, packet): (PacketRef, &Packet),
+    to: Node,
+    places: &[Place],
+    earlier: &[Flight],
+) -> Option<Flight> {
+    let label = describe_packet(&loaded.config, packet);
+    let width = label.chars().count() as f64 * 6.7 + 18.0;
+    let wire = route(places, packet.from, to, 0.0)?;
+    let rank = earlier.iter().filter(|f| f.wire == wire).count();
+    // A label stops short of the receiver by half its size, and a later packet on the
+    // same wire stops behind the earlier ones. The server link is vertical.
+    let (kind, short) = match packet.body {
+        Body::Dhcp(_) => ("dhcp", width / 2.0 + 6.0 + rank as f64 * (width + 8.0)),
+        Body::Failover(_) => ("failover", 16.0 + rank as f64 * 24.0),
+    };
+    let path = route(places, packet.from, to, short)?;
+    let broadcast = packet.to == Destination::Broadcast;
+    Some(Flight {
+        key: format!("{}-{}-{:?}", packet_ref.step, packet.id, to),
+        wire,
+        path,
+        label,
+        width,
+        class: classes!(kind, broadcast.then_some("broadcast")),
+        rank,
+        packet: packet_ref,
+    })
+}
+
+/// The drawing's coordinate system ([`WIDTH`] by [`HEIGHT`]).
+pub const VIEW_BOX: &str = "0 0 760 330";
+
+/// What the drawing shows, for screen readers.
+const ARIA: &str =
+    "Network: clients, the LAN, the primary and secondary servers, the failover link";
+
+/// Props of [`Topology`].
+#[derive(Properties, PartialEq)]
+pub struct TopologyProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+    /// The world shown.
+    pub world: Shared<World>,
+    /// Steps applied.
+    pub step: usize,
+    /// How long a flight takes, ms.
+    pub flight_ms: u32,
+    /// Sends an action to the page (a click on a packet inspects it).
+    pub act: Callback<Action>,
+}
+
+/// The network drawing.
+#[function_component(Topology)]
+pub fn topology(props: &TopologyProps) -> Html {
+    let n = props.loaded.config.clients.len();
+    let places = use_memo(n, |&n| place_clients(n));
+    let current = props.step.checked_sub(1).and_then(|i| props.loaded.step(i));
+    let acting = current.map(|s| s.node);
+    let flight_ms = props.flight_ms;
+    let flights = current.map(|s| flights(&props.loaded, s, &places)).unwrap_or_default();
+    html! {
+        <div class="topology">
+            <div class="panel-head">
+                <h2>{ "Network" }</h2>
+                <ul class="wire-legend" aria-label="Wire styles">
+                    <li><span class="wl dhcp broadcast"></span>{ "DHCP broadcast" }</li>
+                    <li><span class="wl dhcp"></span>{ "DHCP unicast" }</li>
+                    <li><span class="wl failover"></span>{ "failover message" }</li>
+                </ul>
+            </div>
+            <svg id="topology" viewBox={VIEW_BOX} role="img" aria-label={ARIA}>
+                // Each list sits in its own group so that Yew matches its items by key.
+                <Wires places={places.clone()} />
+                <g class="hot-wires">{ for flights.iter().map(hot_wire) }</g>
+                <ServerNode role={Role::Primary} world={props.world.clone()}
+                    acting={acting == Some(Node::Primary)} />
+                <ServerNode role={Role::Secondary} world={props.world.clone()}
+                    acting={acting == Some(Node::Secondary)} />
+                <g class="clients">{ for (0..n).map(|i| client_node(props, &places, i, acting)) }</g>
+                <g class="flights">{ for flights.iter().map(|f| flight_html(f, flight_ms, &props.act)) }</g>
+            </svg>
+            <GapBadge loaded={props.loaded.clone()} step={props.step} />
+        </div>
+    }
+}
+
+fn client_node(props: &TopologyProps, places: &[Place], i: usize, acting: Option<Node>) -> Html {
+    let (Some(client), Some(label)) =
+        (props.world.clients().get(i), props.loaded.labels.clients.get(i))
+    else {
+        return Html::default();
+    };
+    let acting = acting == Some(Node::Client(i as u16));
+    html! {
+        <ClientNode key={label.key.clone()} name={label.name.clone()} client={client.clone()}
+            place={places[i]} {acting} />
+    }
+}
+
+fn hot_wire(f: &Flight) -> Html {
+    let class = classes!("wire-hot", f.class.clone());
+    html! { <path key={f.key.clone()} {class} d={f.wire.clone()} /> }
+}
+
+fn flight_html(f: &Flight, flight_ms: u32, act: &Callback<Action>) -> Html {
+    let delay = f.rank as u32 * flight_ms / 6;
+    let style = format!(
+        "offset-path: path('{}'); animation-duration: {flight_ms}ms; animation-delay: {delay}ms",
+        f.path
+    );
+    let packet = f.packet;
+    let onclick = act.reform(move |_: MouseEvent| Action::Inspect(packet));
+    html! {
+        <g key={f.key.clone()} class={classes!("flight", f.class.clone())} {style} {onclick}>
+            <title>{ "Show this packet in the inspector" }</title>
+            <rect x={num(-f.width / 2.0)} y="-10" width={num(f.width)} height="20" rx="10" />
+            <text x="0" y="4" text-anchor="middle">{ f.label.clone() }</text>
+        </g>
+    }
+}
+
+/// Props of [`Wires`].
+#[derive(Properties, PartialEq)]
+pub struct WiresProps {
+    /// Where the clients are.
+    pub places: std::rc::Rc<Vec<Place>>,
+}
+
+/// The static wiring: client stubs, the bus, server stubs and the failover link.
+#[function_component(Wires)]
+pub fn wires(props: &WiresProps) -> Html {
+    let ports: Vec<(f64, f64)> = props.places.iter().map(|p| p.port()).collect();
+    let list = matches!(props.places.first(), Some(Place::Box { .. }));
+    let ys =
+        ports.iter().map(|p| p.1).chain([server_mid(Role::Primary), server_mid(Role::Secondary)]);
+    let (top, bottom) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    let stubs = list.then(|| {
+        let stub = |&(x, y): &(f64, f64)| wire("wire", format!("M{x:.1} {y:.1}H{BUS_X}"));
+        ports.iter().map(stub).collect::<Html>()
+    });
+    let (link_top, link_mid) = (PRIMARY_Y + SERVER_H, (PRIMARY_Y + SERVER_H + SECONDARY_Y) / 2.0);
+    html! {
+        <g class="wires">
+            { for stubs }
+            { wire("wire bus", format!("M{BUS_X} {top:.1}V{bottom:.1}")) }
+            { wire("wire", format!("M{BUS_X} {:.1}H{SERVER_X}", server_mid(Role::Primary))) }
+            { wire("wire", format!("M{BUS_X} {:.1}H{SERVER_X}", server_mid(Role::Secondary))) }
+            { wire("wire link", format!("M{LINK_X} {link_top:.1}V{SECONDARY_Y}")) }
+            { caption("wire-label", LINK_X + 12.0, link_mid - 4.0, "failover link") }
+            { caption("wire-label dim", LINK_X + 12.0, link_mid + 10.0, "TCP 647") }
+            { caption("wire-label", BUS_X + 8.0, HEIGHT / 2.0 - 4.0, "LAN") }
+            { caption("wire-label dim", BUS_X + 8.0, HEIGHT / 2.0 + 10.0, "UDP 67/68") }
+        </g>
+    }
+}
+
+fn wire(class: &'static str, d: String) -> Html {
+    html! { <path {class} {d} /> }
+}
+
+fn caption(class: &'static str, x: f64, y: f64, text: &'static str) -> Html {
+    html! { <text {class} x={num(x)} y={num(y)}>{ text }</text> }
+}
+
+/// An SVG number with one decimal.
+pub fn num(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// Props of [`GapBadge`].
+#[derive(Properties, PartialEq)]
+pub struct GapProps {
+    /// The scenario shown.
+    pub loaded: Shared<Loaded>,
+    /// Steps applied.
+    pub step: usize,
+}
+
+/// A badge when the current step comes long after the previous one.
+#[function_component(GapBadge)]
+pub fn gap_badge(props: &GapProps) -> Html {
+    let gap = props.step.checked_sub(2).and_then(|i| {
+        let (prev, cur) = (props.loaded.step(i)?, props.loaded.step(i + 1)?);
+        Some(cur.at.since(prev.at))
+    });
+    match gap {
+        Some(d) if text::is_long_gap(d) => html! {
+            <div key={props.step} class="gap-badge" title="Nothing happened in between">
+                { format!("{} later", text::gap(d)) }
+            </div>
+        },
+        _ => Html::default(),
+    }
+}

@@ -1,0 +1,167 @@
+//! The nodes of the topology: a server box (role, address, failover state,
+//! lease counts, updates waiting) and a client box or tile (name, state,
+//! address, granting server). Each is its own component so that only the
+//! nodes that changed in a step are drawn again.
+
+use dhcpfo_engine::client::Client;
+use dhcpfo_engine::{Role, World};
+use yew::prelude::*;
+
+use crate::components::topology::{
+    num, Place, CLIENT_H, CLIENT_W, PRIMARY_Y, SECONDARY_Y, SERVER_H, SERVER_W, SERVER_X,
+};
+use crate::state::Shared;
+use crate::text::BINDING_STATES;
+
+/// Props of [`ServerNode`].
+#[derive(Properties, PartialEq)]
+pub struct ServerProps {
+    /// Which server.
+    pub role: Role,
+    /// The world shown.
+    pub world: Shared<World>,
+    /// Whether this server acts in the current step.
+    pub acting: bool,
+}
+
+/// One server.
+#[function_component(ServerNode)]
+pub fn server_node(props: &ServerProps) -> Html {
+    let server = props.world.server(props.role);
+    let top = match props.role {
+        Role::Primary => PRIMARY_Y,
+        Role::Secondary => SECONDARY_Y,
+    };
+    let state = server.state.name();
+    let waiting = format!(
+        "{} update{} unacked · {} ack{} queued",
+        server.outstanding_updates(),
+        plural(server.outstanding_updates() as usize),
+        server.queued_acks(),
+        plural(server.queued_acks()),
+    );
+    let class = classes!("server", props.role.name(), props.acting.then_some("acting"));
+    html! {
+        <g {class} data-node={props.role.name()} transform={format!("translate({SERVER_X} {top})")}>
+            <rect class="node-box" width={num(SERVER_W)} height={num(SERVER_H)} rx="12" />
+            <text class="server-name" x="16" y="25">{ props.role.name().to_uppercase() }</text>
+            <text class="server-addr" x={num(SERVER_W - 16.0)} y="25" text-anchor="end">
+                { server.address.to_string() }
+            </text>
+            <g class={classes!("fo-state", state.to_string())} transform="translate(16 35)">
+                <rect width={num(state.len() as f64 * 8.8 + 28.0)} height="20" rx="10" />
+                <circle cx="10" cy="10" r="3.5" />
+                <text x="19" y="14">{ state.to_uppercase() }</text>
+            </g>
+            <Counts world={props.world.clone()} role={props.role} />
+            <text class="server-queue" x="16" y="90">{ waiting }</text>
+        </g>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Props of [`Counts`].
+#[derive(Properties, PartialEq)]
+pub struct CountsProps {
+    /// The world shown.
+    pub world: Shared<World>,
+    /// Which server.
+    pub role: Role,
+}
+
+/// How many leases the server holds in each binding state (those not zero).
+#[function_component(Counts)]
+pub fn counts(props: &CountsProps) -> Html {
+    let server = props.world.server(props.role);
+    let present: Vec<_> =
+        BINDING_STATES.iter().map(|&s| (s, server.count(s))).filter(|&(_, n)| n > 0).collect();
+    let named = present.len() <= 3;
+    let mut x = 0.0;
+    let items = present.iter().map(|&(state, n)| {
+        let label = if named { format!("{n} {}", state.name()) } else { n.to_string() };
+        let at = x;
+        x += 16.0 + label.len() as f64 * 6.2 + 12.0;
+        html! {
+            <g transform={format!("translate({at:.1} 0)")}>
+                <title>{ format!("{n} {}", state.name()) }</title>
+                <rect class={classes!("swatch", format!("b-{}", state.name()))} y="-9" width="11"
+                    height="11" rx="2.5" />
+                <text x="16" y="0">{ label }</text>
+            </g>
+        }
+    });
+    html! { <g class="counts" transform="translate(16 71)">{ for items }</g> }
+}
+
+/// Props of [`ClientNode`].
+#[derive(Properties, PartialEq)]
+pub struct ClientProps {
+    /// The client's name.
+    pub name: AttrValue,
+    /// Its state.
+    pub client: Client,
+    /// Where it is drawn.
+    pub place: Place,
+    /// Whether it acts in the current step.
+    pub acting: bool,
+}
+
+/// One client: a box with its details, or a tile in a crowded scenario.
+#[function_component(ClientNode)]
+pub fn client_node(props: &ClientProps) -> Html {
+    match props.place {
+        Place::Tile { x, y, size } => client_tile(props, x, y, size),
+        Place::Box { x, y } => client_box(props, x, y),
+    }
+}
+
+fn client_class(props: &ClientProps) -> Classes {
+    let state = props.client.state.name();
+    classes!("client", format!("cs-{state}"), props.acting.then_some("acting"))
+}
+
+fn client_tile(props: &ClientProps, x: f64, y: f64, size: f64) -> Html {
+    let c = &props.client;
+    let address = c.address.map(|a| a.to_string()).unwrap_or_default();
+    let tip = format!("{}: {} {address}", props.name, c.state.name());
+    html! {
+        <rect class={client_class(props)} data-node={props.name.clone()} x={num(x)} y={num(y)}
+            width={num(size)} height={num(size)} rx={num(size / 5.0)}>
+            <title>{ tip }</title>
+        </rect>
+    }
+}
+
+fn client_box(props: &ClientProps, x: f64, y: f64) -> Html {
+    let c = &props.client;
+    let state = c.state.name();
+    let via = c.server.map(|r| format!("via {}", r.name())).unwrap_or_default();
+    let chip_w = state.len() as f64 * 7.0 + 16.0;
+    let chip_at = format!("translate({:.1} 8)", CLIENT_W - 12.0 - chip_w);
+    let address_class = classes!("client-addr", c.address.is_none().then_some("dim"));
+    let address = c.address.map(|a| a.to_string()).unwrap_or_else(|| "no address".into());
+    html! {
+        <g class={client_class(props)} data-node={props.name.clone()}
+            transform={format!("translate({x:.1} {y:.1})")}>
+            <rect class="node-box" width={num(CLIENT_W)} height={num(CLIENT_H)} rx="10" />
+            <text class="client-name" x="14" y="22">{ props.name.clone() }</text>
+            <g class="client-chip" transform={chip_at}>
+                <rect width={num(chip_w)} height="18" rx="9" />
+                <text x={num(chip_w / 2.0)} y="13" text-anchor="middle">
+                    { state.to_uppercase() }
+                </text>
+            </g>
+            <text class={address_class} x="14" y="43">{ address }</text>
+            <text class="client-via" x={num(CLIENT_W - 12.0)} y="43" text-anchor="end">
+                { via }
+            </text>
+        </g>
+    }
+}
