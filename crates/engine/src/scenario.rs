@@ -775,29 +775,37 @@ fn validate_events(
     Ok(events)
 }
 
-/// A built-in scenario: its short name and its TOML text.
+mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
+}
+
+/// A built-in scenario: its short name and its definition.
 #[derive(Clone, Copy, Debug)]
 pub struct Builtin {
     /// Short name, as `dhcpfo run NAME` takes it.
     pub name: &'static str,
-    /// The TOML source.
-    pub toml: &'static str,
+    /// The scenario as JSON, compiled at build time from `scenarios/NAME.toml`.
+    pub json: &'static str,
 }
 
 /// The built-in library, the default scenario first.
-pub const BUILTINS: &[Builtin] = &[
-    Builtin { name: "dhcprelease", toml: include_str!("../scenarios/dhcprelease.toml") },
-    Builtin { name: "isc-release", toml: include_str!("../scenarios/isc-release.toml") },
-    Builtin { name: "isc-expiry", toml: include_str!("../scenarios/isc-expiry.toml") },
-    Builtin { name: "isc-first-lease", toml: include_str!("../scenarios/isc-first-lease.toml") },
-];
+pub const BUILTINS: &[Builtin] = &{
+    const N: usize = compiled::BUILTIN_JSON.len();
+    let mut out = [Builtin { name: "", json: "" }; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = Builtin { name: compiled::BUILTIN_JSON[i].0, json: compiled::BUILTIN_JSON[i].1 };
+        i += 1;
+    }
+    out
+};
 
 /// The default scenario's name.
 pub const DEFAULT_SCENARIO: &str = "dhcprelease";
 
 /// The built-in scenario called `name`, parsed.
 pub fn builtin(name: &str) -> Option<Scenario> {
-    BUILTINS.iter().find(|b| b.name == name).and_then(|b| Scenario::from_toml(b.toml).ok())
+    BUILTINS.iter().find(|b| b.name == name).and_then(|b| Scenario::from_json(b.json).ok())
 }
 
 #[cfg(test)]
@@ -806,8 +814,12 @@ mod tests {
 
     #[test]
     fn every_builtin_parses_and_validates() {
+        assert_eq!(BUILTINS[0].name, DEFAULT_SCENARIO);
         for b in BUILTINS {
-            let s = Scenario::from_toml(b.toml).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            let path = format!("{}/scenarios/{}.toml", env!("CARGO_MANIFEST_DIR"), b.name);
+            let text = std::fs::read_to_string(path).unwrap();
+            let s = Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            assert_eq!(builtin(b.name).as_ref(), Some(&s), "{}: JSON and TOML agree", b.name);
             s.validate().unwrap_or_else(|e| panic!("{}: {e}", b.name));
             let back = Scenario::from_toml(&s.to_toml()).expect("TOML round trip");
             assert_eq!(back, s, "{}", b.name);
