@@ -7,8 +7,11 @@
 //! when the script says so. T1 and T2 follow RFC 2131 §4.4.5 or, for the
 //! `dhclient` timing, ISC dhclient's spread of T1.
 //!
-//! Not modelled yet: INIT-REBOOT and REBOOTING (a rebooting client asks for
-//! its old address), DHCPDECLINE, DHCPINFORM.
+//! A client that shuts down or leaves without releasing remembers its lease;
+//! when it boots again before the lease ends it goes through INIT-REBOOT and
+//! REBOOTING (RFC 2131 §4.4.2), asking by broadcast for its old address.
+//!
+//! Not modelled yet: DHCPDECLINE, DHCPINFORM.
 
 use std::net::Ipv4Addr;
 
@@ -95,6 +98,8 @@ pub struct Client {
     began_at: Time,
     request_sent_at: Time,
     offer: Option<(Ipv4Addr, Role)>,
+    /// A lease kept across a shutdown: address, granting server, end.
+    remembered: Option<(Ipv4Addr, Role, Time)>,
     lease_generation: u32,
     transmit_generation: u32,
 }
@@ -116,6 +121,7 @@ impl Client {
             began_at: Time::ZERO,
             request_sent_at: Time::ZERO,
             offer: None,
+            remembered: None,
             lease_generation: 0,
             transmit_generation: 0,
         }
@@ -133,7 +139,13 @@ impl Client {
                     ctx.effect(Effect::Note { why: Why::AlreadyRunning { state: self.state } });
                     return;
                 }
-                self.start_over(ctx, Why::Boot);
+                self.boot(ctx);
+            }
+            Action::Reboot => {
+                if self.state != ClientState::Off {
+                    self.go_off(ctx, Why::Reboot);
+                }
+                self.boot(ctx);
             }
             Action::Release => {
                 if !self.release(ctx) {
@@ -203,14 +215,20 @@ impl Client {
             (DhcpType::Offer, _, _) => ctx.effect(Effect::Note { why: Why::IgnoreOffer }),
             (
                 DhcpType::Ack,
-                ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding,
+                ClientState::Requesting
+                | ClientState::Renewing
+                | ClientState::Rebinding
+                | ClientState::Rebooting,
                 Some(role),
             ) => {
                 self.bind(msg, role, ctx);
             }
             (
                 DhcpType::Nak,
-                ClientState::Requesting | ClientState::Renewing | ClientState::Rebinding,
+                ClientState::Requesting
+                | ClientState::Renewing
+                | ClientState::Rebinding
+                | ClientState::Rebooting,
                 _,
             ) => {
                 self.address = None;
@@ -238,7 +256,43 @@ impl Client {
         self.send_discover(ctx, why);
     }
 
+    /// Starts DHCP: INIT-REBOOT with a remembered lease that has not ended, else INIT.
+    fn boot(&mut self, ctx: &mut Ctx) {
+        match self.remembered.take() {
+            Some((address, role, ends)) if ends > ctx.now => self.init_reboot(address, role, ctx),
+            _ => self.start_over(ctx, Why::Boot),
+        }
+    }
+
+    /// RFC 2131 §4.4.2: ask for the remembered address by broadcast, naming no server.
+    fn init_reboot(&mut self, address: Ipv4Addr, role: Role, ctx: &mut Ctx) {
+        self.lease_generation += 1;
+        self.offer = Some((address, role));
+        self.xid = ctx.rng.next_u32();
+        self.attempt = 1;
+        self.began_at = ctx.now;
+        let why = Why::InitReboot { address };
+        self.set_state(ctx, ClientState::Rebooting, why.clone());
+        self.send_reboot_request(ctx, why);
+    }
+
+    fn send_reboot_request(&mut self, ctx: &mut Ctx, why: Why) {
+        let Some((address, _)) = self.offer else { return };
+        let mut m = self.base_message(ctx, DhcpType::Request);
+        m.requested_address = Some(address);
+        self.request_sent_at = ctx.now;
+        ctx.send(self.node(), Destination::Broadcast, Body::Dhcp(m), why);
+        self.arm_backoff(ctx);
+    }
+
     fn go_off(&mut self, ctx: &mut Ctx, why: Why) {
+        // A client that shuts down or leaves without releasing keeps its lease in
+        // memory and asks for it again at the next boot (INIT-REBOOT).
+        let keeps = !matches!(why, Why::Release { .. });
+        self.remembered = match (keeps, self.address, self.server, self.lease_ends) {
+            (true, Some(a), Some(r), Some(e)) if self.state.has_address() => Some((a, r, e)),
+            _ => None,
+        };
         self.lease_generation += 1;
         self.transmit_generation += 1;
         self.address = None;
@@ -310,6 +364,11 @@ impl Client {
                 self.send_request(ctx, Why::Retransmit { attempt: self.attempt, wait });
             }
             ClientState::Requesting => self.start_over(ctx, Why::Nak),
+            ClientState::Rebooting if self.attempt <= MAX_REQUEST_ATTEMPTS => {
+                let wait = Duration(4_000u64 << self.attempt.saturating_sub(1).min(4));
+                self.send_reboot_request(ctx, Why::Retransmit { attempt: self.attempt, wait });
+            }
+            ClientState::Rebooting => self.start_over(ctx, Why::RebootUnanswered),
             ClientState::Renewing | ClientState::Rebinding => {
                 let broadcast = self.state == ClientState::Rebinding;
                 self.send_renewal(

@@ -252,6 +252,8 @@ pub enum Action {
     Shutdown,
     /// The client leaves the network without a word.
     Leave,
+    /// The client restarts at once, keeping its lease in memory (INIT-REBOOT).
+    Reboot,
 }
 
 impl Action {
@@ -261,10 +263,11 @@ impl Action {
             "release" => Action::Release,
             "shutdown" => Action::Shutdown,
             "leave" => Action::Leave,
-            "decline" | "inform" | "reboot" => {
+            "reboot" => Action::Reboot,
+            "decline" | "inform" => {
                 return Err(format!(
                     "action '{text}' is part of the scenario format but not modelled yet \
-                     (see the README's limits); use boot, release, shutdown or leave"
+                     (see the README's limits); use boot, release, shutdown, leave or reboot"
                 ))
             }
             "cut-link"
@@ -282,7 +285,7 @@ impl Action {
             }
             _ => {
                 return Err(format!(
-                    "unknown action '{text}'; client actions are boot, release, shutdown, leave"
+                    "unknown action '{text}'; client actions are boot, release, shutdown, leave, reboot"
                 ))
             }
         })
@@ -295,6 +298,7 @@ impl Action {
             Action::Release => "release",
             Action::Shutdown => "shutdown",
             Action::Leave => "leave",
+            Action::Reboot => "reboot",
         }
     }
 }

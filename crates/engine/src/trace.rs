@@ -161,6 +161,12 @@ pub enum Why {
     Shutdown { releases: bool },
     /// Leaves the network without a word.
     Leave,
+    /// The script reboots a running client.
+    Reboot,
+    /// INIT-REBOOT: asks for the remembered address.
+    InitReboot { address: Ipv4Addr },
+    /// No server confirmed the remembered address.
+    RebootUnanswered,
     /// A boot was scripted for a client that is already running.
     AlreadyRunning { state: ClientState },
     // ----- servers, DHCP side -----
@@ -351,6 +357,20 @@ impl Why {
             Why::Leave => format!(
                 "{actor} leaves the network without a word; the servers keep the binding until \
                  it ends"
+            ),
+            Why::Reboot => format!(
+                "{actor} restarts; it keeps its lease in memory, so it will ask for the same \
+                 address again"
+            ),
+            Why::InitReboot { address } => format!(
+                "{actor} boots with a remembered lease on {address} that has not ended: \
+                 INIT-REBOOT, it broadcasts DHCPREQUEST for that address with no server \
+                 identifier, so any server that holds the binding may confirm it \
+                 (RFC 2131 §4.4.2); since REQUESTs are never load-balanced, both may answer"
+            ),
+            Why::RebootUnanswered => format!(
+                "no server confirmed the remembered address, so {actor} gives it up and \
+                 starts over in INIT"
             ),
             Why::AlreadyRunning { state } => format!(
                 "{actor} is already running ({}), so the boot changes nothing",
@@ -556,9 +576,10 @@ impl Why {
                 "the peer refused the update (reason {reason}: {text}); the lease keeps its \
                  state until the update is sent again"
             ),
-            Why::StaleAck { xid } => {
-                format!("ack for update xid {xid:#x}, which a newer update has replaced; ignored")
-            }
+            Why::StaleAck { xid } => format!(
+                "ack for update xid {xid:#x}, which is no longer pending for this lease (a \
+                 newer update replaced it, or the peer's version was accepted instead); ignored"
+            ),
             Why::Affinity { bucket, split } => format!(
                 "MAC affinity (dhcpd 3.1 and later): the last client of this address hashes to \
                  bucket {bucket}, at or above split {split}, so it is a secondary client; the \
@@ -699,6 +720,7 @@ fn action_verb(a: Action) -> &'static str {
         Action::Release => "releases its lease",
         Action::Shutdown => "shuts down",
         Action::Leave => "leaves the network",
+        Action::Reboot => "reboots",
     }
 }
 

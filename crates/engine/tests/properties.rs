@@ -23,7 +23,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
         (any::<u64>(), 1u32..=24, 30u64..=7200, 0u16..=256, 0u64..=5, 1u32..=12),
         (60u64..=7200, 60u64..=14400, any::<bool>(), any::<bool>(), 0u64..=40, 0u64..=40),
         prop::collection::vec(arb_client(), 1..6),
-        prop::collection::vec((0usize..6, 0u64..10_800_000, 0u8..4), 1..16),
+        prop::collection::vec((0usize..6, 0u64..10_800_000, 0u8..5), 1..16),
     )
         .prop_map(
             |(
@@ -49,7 +49,8 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     .map(|(c, at, a)| EventSpec {
                         at: TimeSpec::Text(dhcpfo_engine::Time(at).clock_millis()),
                         client: Some(format!("c{}", c % n)),
-                        action: ["boot", "release", "shutdown", "leave"][usize::from(a)].into(),
+                        action: ["boot", "release", "shutdown", "leave", "reboot"][usize::from(a)]
+                            .into(),
                     })
                     .collect();
                 Scenario {

@@ -334,3 +334,54 @@ fn a_client_with_no_lease_to_get_retransmits_with_back_off() {
         .flat_map(|s| &s.effects)
         .any(|e| matches!(e.why(), Why::NoFreeLease { .. })));
 }
+
+#[test]
+fn a_rebooting_client_asks_for_its_old_address_and_both_servers_may_answer() {
+    let events = [("0", "p", "boot"), ("00:20:00", "p", "reboot")];
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
+    let requests: Vec<_> = sent(&t)
+        .into_iter()
+        .filter(|(s, _)| s.at == Time::from_secs(1200))
+        .filter_map(|(_, p)| match &p.body {
+            Body::Dhcp(m) if m.message_type == DhcpType::Request => Some((p.to, m.clone())),
+            _ => None,
+        })
+        .collect();
+    // INIT-REBOOT: broadcast, requested address, no server identifier, no ciaddr.
+    assert_eq!(requests.len(), 1);
+    let (to, m) = &requests[0];
+    assert_eq!(*to, dhcpfo_engine::packet::Destination::Broadcast);
+    assert_eq!(m.requested_address.map(|a| a.to_string()).as_deref(), Some("192.0.2.15"));
+    assert!(m.server_id.is_none() && m.ciaddr.is_unspecified());
+    // REQUESTs are not load-balanced: both servers hold the binding and both ACK.
+    let acks = sent(&t).into_iter().filter(|(s, p)| p.name() == "DHCPACK" && s.at.secs() == 1200);
+    assert_eq!(acks.count(), 2);
+    // The crossing updates are settled by the dueling rule: equal CLTT, the primary wins.
+    let refused = t.steps().iter().flat_map(|s| &s.effects);
+    let refused = refused.filter(|e| matches!(e.why(), Why::UpdateRejected { reason: 16, .. }));
+    assert_eq!(refused.count(), 1);
+    let w = t.world_after(t.steps().len());
+    assert_eq!(w.clients()[0].address.map(|a| a.to_string()).as_deref(), Some("192.0.2.15"));
+    assert!(dhcpfo_engine::invariant::check(&w).is_empty());
+}
+
+#[test]
+fn a_client_booting_after_its_lease_ended_starts_from_init() {
+    let events = [("0", "p", "boot"), ("00:10:00", "p", "shutdown"), ("01:30:00", "p", "boot")];
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
+    let late = t.steps().iter().find(|s| s.at == Time::from_secs(5400)).unwrap();
+    assert!(late.effects.iter().any(|e| matches!(e.why(), Why::Boot)));
+    // Before the end it would have gone through INIT-REBOOT instead.
+    let events = [("0", "p", "boot"), ("00:10:00", "p", "shutdown"), ("00:30:00", "p", "boot")];
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
+    let early = t.steps().iter().find(|s| s.at == Time::from_secs(1800)).unwrap();
+    assert!(early.effects.iter().any(|e| matches!(e.why(), Why::InitReboot { .. })));
+}
+
+#[test]
+fn a_released_lease_is_forgotten() {
+    let events = [("0", "p", "boot"), ("00:10:00", "p", "release"), ("00:20:00", "p", "boot")];
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
+    let again = t.steps().iter().find(|s| s.at == Time::from_secs(1200)).unwrap();
+    assert!(again.effects.iter().any(|e| matches!(e.why(), Why::Boot)));
+}
