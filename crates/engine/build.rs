@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The built-ins, the default first; each is scenarios/NAME.toml.
-const NAMES: &[&str] = &["dhcprelease", "isc-release", "isc-expiry", "isc-first-lease"];
+const NAMES: &[&str] = &["dhcprelease", "isc-release", "isc-expiry", "isc-first-lease", "decline"];
 
 fn main() {
     let dir = Path::new("scenarios");

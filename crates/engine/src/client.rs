@@ -11,7 +11,8 @@
 //! when it boots again before the lease ends it goes through INIT-REBOOT and
 //! REBOOTING (RFC 2131 §4.4.2), asking by broadcast for its old address.
 //!
-//! Not modelled yet: DHCPDECLINE, DHCPINFORM.
+//! Scripted, a client can also decline its address (DHCPDECLINE, then INIT
+//! after ten seconds, §3.1) or ask for configuration only (DHCPINFORM, §4.4.3).
 
 use std::net::Ipv4Addr;
 
@@ -71,6 +72,8 @@ impl ClientState {
 
 /// Requests in one transaction before REQUESTING gives up and starts over.
 const MAX_REQUEST_ATTEMPTS: u32 = 4;
+/// RFC 2131 §3.1: after a DHCPDECLINE the client waits at least ten seconds.
+const DECLINE_WAIT: Duration = Duration::from_secs(10);
 /// RFC 2131 §4.4.5: retransmissions in RENEWING/REBINDING wait at least this long.
 const MIN_RENEW_RETRANSMIT: Duration = Duration::from_secs(60);
 
@@ -100,6 +103,8 @@ pub struct Client {
     offer: Option<(Ipv4Addr, Role)>,
     /// A lease kept across a shutdown: address, granting server, end.
     remembered: Option<(Ipv4Addr, Role, Time)>,
+    /// A DHCPINFORM waits for its first answer.
+    inform_pending: bool,
     lease_generation: u32,
     transmit_generation: u32,
 }
@@ -122,6 +127,7 @@ impl Client {
             request_sent_at: Time::ZERO,
             offer: None,
             remembered: None,
+            inform_pending: false,
             lease_generation: 0,
             transmit_generation: 0,
         }
@@ -161,7 +167,51 @@ impl Client {
                 }
             }
             Action::Leave => self.go_off(ctx, Why::Leave),
+            Action::Decline => self.decline(ctx),
+            Action::Inform => self.inform(ctx),
         }
+    }
+
+    /// RFC 2131 §3.1 step 5: the address is in use; decline it, drop it, and
+    /// start over after ten seconds.
+    fn decline(&mut self, ctx: &mut Ctx) {
+        let (Some(address), Some(server)) = (self.address, self.server) else {
+            return ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+        };
+        if !self.state.has_address() {
+            return ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+        }
+        let mut m = self.base_message(ctx, DhcpType::Decline);
+        m.secs = 0;
+        m.requested_address = Some(address);
+        m.server_id = Some(server_address(ctx, server));
+        let why = Why::Decline { address };
+        // What the client found stays true: a device keeps using the address.
+        if !ctx.occupied.contains(&address) {
+            ctx.occupied.push(address);
+        }
+        ctx.send(self.node(), Destination::Broadcast, Body::Dhcp(m), why.clone());
+        self.drop_lease();
+        self.set_state(ctx, ClientState::Init, why);
+        let event = Event::Client {
+            client: self.index,
+            timer: ClientTimer::Restart,
+            generation: self.transmit_generation,
+        };
+        ctx.timer(ctx.now.plus(DECLINE_WAIT), event);
+    }
+
+    /// DHCPINFORM from the configured address (RFC 2131 §4.4.3).
+    fn inform(&mut self, ctx: &mut Ctx) {
+        let Some(address) = self.address.filter(|_| self.state.has_address()) else {
+            return ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+        };
+        self.xid = ctx.rng.next_u32();
+        self.inform_pending = true;
+        let mut m = self.base_message(ctx, DhcpType::Inform);
+        m.secs = 0;
+        m.ciaddr = address;
+        ctx.send(self.node(), Destination::Broadcast, Body::Dhcp(m), Why::Inform);
     }
 
     /// A timer of this client fired; returns false when it was stale.
@@ -172,6 +222,12 @@ impl Client {
                     return false;
                 }
                 self.retransmit(ctx);
+            }
+            ClientTimer::Restart => {
+                if generation != self.transmit_generation || self.state != ClientState::Init {
+                    return false;
+                }
+                self.start_over(ctx, Why::RestartAfterDecline);
             }
             ClientTimer::Renew | ClientTimer::Rebind | ClientTimer::Expiry => {
                 if generation != self.lease_generation || !self.state.has_address() {
@@ -213,6 +269,14 @@ impl Client {
                 self.send_request(ctx, why);
             }
             (DhcpType::Offer, _, _) => ctx.effect(Effect::Note { why: Why::IgnoreOffer }),
+            (
+                DhcpType::Ack,
+                ClientState::Bound | ClientState::Renewing | ClientState::Rebinding,
+                Some(server),
+            ) if self.inform_pending && msg.lease_time.is_none() => {
+                self.inform_pending = false;
+                ctx.effect(Effect::Note { why: Why::InformAnswered { server } });
+            }
             (
                 DhcpType::Ack,
                 ClientState::Requesting
@@ -293,6 +357,12 @@ impl Client {
             (true, Some(a), Some(r), Some(e)) if self.state.has_address() => Some((a, r, e)),
             _ => None,
         };
+        self.drop_lease();
+        self.set_state(ctx, ClientState::Off, why);
+    }
+
+    /// Forgets the current lease and cancels every timer of this client.
+    fn drop_lease(&mut self) {
         self.lease_generation += 1;
         self.transmit_generation += 1;
         self.address = None;
@@ -301,7 +371,7 @@ impl Client {
         self.t1_at = None;
         self.t2_at = None;
         self.offer = None;
-        self.set_state(ctx, ClientState::Off, why);
+        self.inform_pending = false;
     }
 
     fn secs(&self, ctx: &Ctx) -> u16 {

@@ -232,7 +232,8 @@ mod tests {
             check_transition_normal(Role::Primary, &expired, BindingState::Free, 200, 150).is_err()
         );
         let free = lease(BindingState::Free, 0);
-        assert!(check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0).is_ok());
+        let accepted = check_transition_normal(Role::Secondary, &free, BindingState::Active, 0, 0);
+        assert!(accepted.is_ok());
     }
 
     #[test]

@@ -254,6 +254,10 @@ pub enum Action {
     Leave,
     /// The client restarts at once, keeping its lease in memory (INIT-REBOOT).
     Reboot,
+    /// The client finds its address in use and declines it.
+    Decline,
+    /// The client asks for configuration only (DHCPINFORM).
+    Inform,
 }
 
 impl Action {
@@ -264,12 +268,8 @@ impl Action {
             "shutdown" => Action::Shutdown,
             "leave" => Action::Leave,
             "reboot" => Action::Reboot,
-            "decline" | "inform" => {
-                return Err(format!(
-                    "action '{text}' is part of the scenario format but not modelled yet \
-                     (see the README's limits); use boot, release, shutdown, leave or reboot"
-                ))
-            }
+            "decline" => Action::Decline,
+            "inform" => Action::Inform,
             "cut-link"
             | "heal-link"
             | "stop-primary"
@@ -285,7 +285,8 @@ impl Action {
             }
             _ => {
                 return Err(format!(
-                    "unknown action '{text}'; client actions are boot, release, shutdown, leave, reboot"
+                    "unknown action '{text}'; client actions are boot, release, shutdown, \
+                     leave, reboot, decline, inform"
                 ))
             }
         })
@@ -299,6 +300,8 @@ impl Action {
             Action::Shutdown => "shutdown",
             Action::Leave => "leave",
             Action::Reboot => "reboot",
+            Action::Decline => "decline",
+            Action::Inform => "inform",
         }
     }
 }

@@ -10,10 +10,18 @@
 //! Input: a DHCP or failover message, or one of the server's timers, with the
 //! world's [`Ctx`]. Output: effects, packets and timers pushed on the context.
 //!
+//! DHCPDECLINE abandons the address for `abandon-lease-time` (a day), after
+//! which it returns to FREE on either server; the primary reclaims abandoned
+//! addresses as a last resort (§1.3 L3, L7, L8, §8.4). DHCPINFORM is answered
+//! with a DHCPACK that carries no lease.
+//!
+//! The ping check finds an address in use when a client has declined it (the
+//! device it saw keeps the address): the echo is answered, the lease is
+//! abandoned and no OFFER goes out (§8.3).
+//!
 //! Not modelled yet: failover states other than NORMAL, the connection and
-//! its keep-alives, pool rebalancing (POOLREQ, the balance timer), ABANDONED
-//! leases (DECLINE, ping answers), DHCPINFORM, BOOTP, `dhcp-cache-threshold`
-//! options other than the 25 % default.
+//! its keep-alives, pool rebalancing (POOLREQ, the balance timer), BOOTP,
+//! `dhcp-cache-threshold` values other than the 25 % default.
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
@@ -35,6 +43,8 @@ use crate::trace::{AckFlushReason, Effect, Why};
 const OFFER_HOLD_SECS: u64 = 120;
 /// dhcpd flushes queued BNDACKs this long after the last one was queued.
 const ACK_BATCH_DELAY: Duration = Duration::from_secs(2);
+/// `abandon-lease-time` default: how long an abandoned address stays out of use.
+const ABANDON_LEASE_TIME: u64 = 86_400;
 /// `max-lease-ownership` default, percent.
 const MAX_LEASE_OWNERSHIP: u64 = 10;
 
@@ -146,6 +156,8 @@ impl Server {
             DhcpType::Discover => self.discover(msg, client, ctx),
             DhcpType::Request => self.request(msg, client, ctx),
             DhcpType::Release => self.release(msg, ctx),
+            DhcpType::Decline => self.decline(msg, ctx),
+            DhcpType::Inform => self.inform(msg, client, ctx),
             _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
         }
     }
@@ -192,7 +204,8 @@ impl Server {
             Balance::Mine(why) => ctx.effect(Effect::Note { why }),
         }
         let now = ctx.now.secs();
-        let Some(idx) = self.existing_binding(msg, now).or_else(|| self.pick_free(now)) else {
+        let found = self.existing_binding(msg, now).or_else(|| self.pick_free(now));
+        let Some(idx) = found.or_else(|| self.reclaim_abandoned(ctx)) else {
             let peer_has = self.count(self.role.peer().own_free_state());
             return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
         };
@@ -246,6 +259,22 @@ impl Server {
         (best.1.ends <= now).then_some(best.0)
     }
 
+    /// The last resort when the free list is empty: the oldest ABANDONED lease,
+    /// which only the primary may take back in NORMAL (reference §1.2, §8.1).
+    fn reclaim_abandoned(&self, ctx: &mut Ctx) -> Option<usize> {
+        if self.role != Role::Primary {
+            return None;
+        }
+        let (idx, lease) = self
+            .leases
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.binding == BindingState::Abandoned)
+            .min_by_key(|(_, l)| (l.ends, std::cmp::Reverse(l.queue_rank)))?;
+        ctx.effect(Effect::Note { why: Why::ReclaimAbandoned { address: lease.address } });
+        Some(idx)
+    }
+
     fn hold_for_offer(&mut self, idx: usize, msg: &DhcpMessage, now: u64) {
         let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
@@ -280,11 +309,19 @@ impl Server {
     /// The ping check found nobody at the address: offer it.
     fn ping_done(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         let lease = &self.leases[idx];
-        let still_ours =
-            lease.binding == self.role.own_free_state() && Self::same_client(lease, msg);
+        // Still held for this client: its own free lease, or the abandoned one the
+        // primary is reclaiming.
+        let offerable = lease.binding == self.role.own_free_state()
+            || (lease.binding == BindingState::Abandoned && self.role == Role::Primary);
+        let still_ours = offerable && Self::same_client(lease, msg);
         if !still_ours {
             let peer_has = self.count(self.role.peer().own_free_state());
             return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
+        }
+        // Someone answered the echo: the address is in use; abandon it, offer nothing.
+        let address = lease.address;
+        if ctx.occupied.contains(&address) {
+            return self.abandon(idx, Why::PingAnswered { address }, ctx);
         }
         self.offer(idx, msg, client, true, ctx);
     }
@@ -305,6 +342,12 @@ impl Server {
         use BindingState::*;
         match lease.binding {
             Active if same => self.ack(idx, msg, client, ctx),
+            // A reclaimed abandoned lease goes to the client it was offered to; an
+            // abandoned lease is the primary's to reclaim, so the secondary keeps quiet.
+            Abandoned if same && self.role == Role::Primary => self.ack(idx, msg, client, ctx),
+            Abandoned if self.role == Role::Secondary => {
+                ctx.effect(Effect::Note { why: Why::AbandonedNotMine { address } })
+            }
             Active | Abandoned => self.nak(address, msg, client, ctx),
             s if s == own => self.ack(idx, msg, client, ctx),
             Free | Backup => {
@@ -418,6 +461,50 @@ impl Server {
         self.send_updates(ctx);
     }
 
+    /// DHCPDECLINE: the client found the address in use (reference §8.4). Any
+    /// client may decline any address; the lease is abandoned for a day.
+    fn decline(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
+        let Some(address) = msg.requested_address else {
+            let why = Why::DeclineIgnored { reason: "it names no address (option 50)" };
+            return ctx.effect(Effect::Note { why });
+        };
+        let Some(idx) = self.index_of(address) else {
+            let why = Why::DeclineIgnored { reason: "the address is not in this server's pool" };
+            return ctx.effect(Effect::Note { why });
+        };
+        self.abandon(idx, Why::Declined { address }, ctx);
+    }
+
+    fn abandon(&mut self, idx: usize, why: Why, ctx: &mut Ctx) {
+        let now = ctx.now.secs();
+        let lease = &mut self.leases[idx];
+        let from = lease.binding;
+        lease.binding = BindingState::Abandoned;
+        lease.next = BindingState::Free;
+        lease.rewind = BindingState::Abandoned;
+        lease.ends = now + ABANDON_LEASE_TIME;
+        lease.tstp = lease.ends;
+        lease.atsfp = 0;
+        // dhcpd wipes the client's identity from an abandoned lease.
+        lease.hardware = None;
+        lease.uid = None;
+        let (address, ends) = (lease.address, lease.ends);
+        let to = BindingState::Abandoned;
+        ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
+        self.arm_lease_end(idx, ends, ctx);
+    }
+
+    /// DHCPINFORM: configuration for a client that already has an address; a
+    /// DHCPACK with no lease, which changes no binding (RFC 2131 §4.3.5).
+    fn inform(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        let mut reply = DhcpMessage::reply(DhcpType::Ack, msg, self.address);
+        reply.ciaddr = msg.ciaddr;
+        let to = Destination::Unicast(Node::Client(client));
+        ctx.send(self.node(), to, Body::Dhcp(reply), Why::Informed);
+    }
+
     // ----- failover -----
 
     /// A failover message from the peer arrived.
@@ -480,7 +567,7 @@ impl Server {
         let (address, ends) = (lease.address, lease.ends);
         let why = Why::UpdateAccepted { status: u.status, installed };
         ctx.effect(Effect::Lease { server: self.role, address, from, to: installed, why });
-        if installed == BindingState::Active {
+        if matches!(installed, BindingState::Active | BindingState::Abandoned) {
             self.arm_lease_end(idx, ends, ctx);
         }
         self.queue_ack(u.xid, u.address, None, ctx);
@@ -688,7 +775,14 @@ impl Server {
             }
             ServerTimer::LeaseEnd { lease, ends } => {
                 let l = &self.leases[*lease];
-                if l.binding != BindingState::Active || l.ends != *ends {
+                if l.ends != *ends {
+                    return false;
+                }
+                if l.binding == BindingState::Abandoned {
+                    self.abandoned_to_free(*lease, ctx);
+                    return true;
+                }
+                if l.binding != BindingState::Active {
                     return false;
                 }
                 match self.role {
@@ -700,6 +794,25 @@ impl Server {
                 true
             }
         }
+    }
+
+    /// An abandoned lease's time is up: it becomes FREE on either server, so
+    /// abandoned addresses drift to the primary (reference §1.3 L8).
+    fn abandoned_to_free(&mut self, idx: usize, ctx: &mut Ctx) {
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        lease.binding = BindingState::Free;
+        lease.next = BindingState::Free;
+        lease.rewind = BindingState::Free;
+        lease.tstp = lease.ends;
+        lease.atsfp = 0;
+        lease.queue_rank = rank;
+        let address = lease.address;
+        let why = Why::AbandonedTimeUp;
+        let (from, to) = (BindingState::Abandoned, BindingState::Free);
+        ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
     }
 
     fn expire(&mut self, idx: usize, ctx: &mut Ctx) {

@@ -23,6 +23,7 @@ use crate::trace::{Cause, Effect, Step, Timer, Why};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ClientTimer {
     Retransmit,
+    Restart,
     Renew,
     Rebind,
     Expiry,
@@ -73,6 +74,8 @@ pub(crate) struct Ctx<'a> {
     pub now: Time,
     pub cfg: &'a Config,
     pub rng: &'a mut Rng,
+    /// Addresses a device outside DHCP's control is using (it answers pings).
+    pub occupied: &'a mut Vec<std::net::Ipv4Addr>,
     next_packet_id: &'a mut u32,
     effects: Vec<Effect>,
     timers: Vec<(Time, Event)>,
@@ -82,7 +85,17 @@ impl<'a> Ctx<'a> {
     /// A context for unit tests of one node.
     #[cfg(test)]
     pub fn for_test(now: Time, cfg: &'a Config, rng: &'a mut Rng, ids: &'a mut u32) -> Ctx<'a> {
-        Ctx { now, cfg, rng, next_packet_id: ids, effects: Vec::new(), timers: Vec::new() }
+        // Tests that need occupied addresses build a world instead.
+        let occupied = Box::leak(Box::new(Vec::new()));
+        Ctx {
+            now,
+            cfg,
+            rng,
+            occupied,
+            next_packet_id: ids,
+            effects: Vec::new(),
+            timers: Vec::new(),
+        }
     }
 
     /// What the node did so far (unit tests).
@@ -138,6 +151,7 @@ pub struct World {
     queue: BinaryHeap<Scheduled>,
     seq: u64,
     rng: Rng,
+    occupied: Vec<std::net::Ipv4Addr>,
     next_packet_id: u32,
     steps: u32,
 }
@@ -158,6 +172,7 @@ impl World {
             clients,
             queue: BinaryHeap::new(),
             seq: 0,
+            occupied: Vec::new(),
             next_packet_id: 0,
             steps: 0,
         };
@@ -185,6 +200,11 @@ impl World {
     /// A server by role.
     pub fn server(&self, role: Role) -> &Server {
         &self.servers[role.index()]
+    }
+
+    /// Addresses in use by devices outside DHCP's control (found by a DHCPDECLINE).
+    pub fn occupied(&self) -> &[std::net::Ipv4Addr] {
+        &self.occupied
     }
 
     /// The clients, in scenario order.
@@ -238,6 +258,7 @@ impl World {
             now: self.now,
             cfg: &cfg,
             rng: &mut self.rng,
+            occupied: &mut self.occupied,
             next_packet_id: &mut self.next_packet_id,
             effects: Vec::new(),
             timers: Vec::new(),
@@ -273,6 +294,7 @@ impl World {
                 }
                 let t = match timer {
                     ClientTimer::Retransmit => Timer::Retransmit,
+                    ClientTimer::Restart => Timer::Restart,
                     ClientTimer::Renew => Timer::Renew,
                     ClientTimer::Rebind => Timer::Rebind,
                     ClientTimer::Expiry => Timer::Expiry,

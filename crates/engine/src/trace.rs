@@ -57,6 +57,8 @@ pub enum Timer {
     Expiry,
     /// Client: no answer, send again.
     Retransmit,
+    /// Client: the wait after a decline is over.
+    Restart,
 }
 
 /// One consequence of a step.
@@ -163,6 +165,14 @@ pub enum Why {
     Leave,
     /// The script reboots a running client.
     Reboot,
+    /// The script makes the client decline its address.
+    Decline { address: Ipv4Addr },
+    /// Ten seconds after a decline the client starts over.
+    RestartAfterDecline,
+    /// The script makes the client ask for configuration only.
+    Inform,
+    /// A DHCPACK answered the client's DHCPINFORM.
+    InformAnswered { server: Role },
     /// INIT-REBOOT: asks for the remembered address.
     InitReboot { address: Ipv4Addr },
     /// No server confirmed the remembered address.
@@ -206,6 +216,20 @@ pub enum Why {
     ReleaseIgnored { reason: &'static str },
     /// A server got a DHCP message it does not act on in this model.
     NotForServers,
+    /// DHCPDECLINE accepted: the address is abandoned.
+    Declined { address: Ipv4Addr },
+    /// DHCPDECLINE dropped.
+    DeclineIgnored { reason: &'static str },
+    /// DHCPINFORM answered.
+    Informed,
+    /// No free lease left: the primary takes back an abandoned one.
+    ReclaimAbandoned { address: Ipv4Addr },
+    /// An abandoned lease's day is over.
+    AbandonedTimeUp,
+    /// The ping before an OFFER was answered.
+    PingAnswered { address: Ipv4Addr },
+    /// An abandoned lease requested at the secondary, which may not reclaim it.
+    AbandonedNotMine { address: Ipv4Addr },
     // ----- servers, failover side -----
     /// A BNDUPD tells the peer about a change.
     SendUpdate { status: BindingState, potential_expiration: u64 },
@@ -372,6 +396,21 @@ impl Why {
                 "no server confirmed the remembered address, so {actor} gives it up and \
                  starts over in INIT"
             ),
+            Why::Decline { address } => format!(
+                "{actor} finds {address} already in use on the network (an ARP answer), so it \
+                 broadcasts DHCPDECLINE naming the address and the server, drops it, and will \
+                 wait ten seconds before starting over (RFC 2131 §3.1)"
+            ),
+            Why::RestartAfterDecline => {
+                format!("ten seconds after declining, {actor} starts over in INIT")
+            }
+            Why::Inform => format!(
+                "{actor} broadcasts DHCPINFORM from its address to ask for configuration \
+                 only; every server that hears it may answer (RFC 2131 §4.4.3)"
+            ),
+            Why::InformAnswered { server } => {
+                format!("{actor} takes the configuration in the {server}'s DHCPACK")
+            }
             Why::AlreadyRunning { state } => format!(
                 "{actor} is already running ({}), so the boot changes nothing",
                 state.name().to_uppercase()
@@ -498,6 +537,33 @@ impl Why {
     fn other_dhcp_sentence(&self) -> Option<String> {
         Some(match self {
             Why::NotForServers => "servers do not act on this message type".into(),
+            Why::Declined { address } => format!(
+                "DHCPDECLINE: the client found {address} already in use, so the server \
+                 abandons it: ABANDONED for abandon-lease-time (a day), the client's identity \
+                 wiped, and the peer told (reference §8.4); any client may decline any address"
+            ),
+            Why::DeclineIgnored { reason } => format!("DHCPDECLINE ignored: {reason}"),
+            Why::Informed => "DHCPINFORM: the client already has an address and wants only its \
+                              configuration; the DHCPACK carries no lease and changes no \
+                              binding (RFC 2131 §4.3.5)"
+                .into(),
+            Why::ReclaimAbandoned { address } => format!(
+                "no free lease is left, so the primary takes back the abandoned {address} as \
+                 a last resort (dhcpd logs \"Reclaiming abandoned lease\"), and pings it first"
+            ),
+            Why::PingAnswered { address } => format!(
+                "an echo came back from {address}: some device is using it, so the server \
+                 abandons the address for a day and sends no DHCPOFFER; the client will \
+                 retransmit its DHCPDISCOVER and be offered another address (reference §8.3)"
+            ),
+            Why::AbandonedNotMine { address } => format!(
+                "{address} is ABANDONED here, and only the primary may take an abandoned \
+                 address back, so the secondary stays silent"
+            ),
+            Why::AbandonedTimeUp => "the abandoned lease's day is over: it becomes FREE again, \
+                                     on either server, so abandoned addresses drift back to \
+                                     the primary's pool"
+                .into(),
             _ => return None,
         })
     }
@@ -721,17 +787,20 @@ fn action_verb(a: Action) -> &'static str {
         Action::Shutdown => "shuts down",
         Action::Leave => "leaves the network",
         Action::Reboot => "reboots",
+        Action::Decline => "declines its address",
+        Action::Inform => "asks for configuration (DHCPINFORM)",
     }
 }
 
 fn timer_text(t: Timer) -> String {
     match t {
-        Timer::PingTimeout { address, .. } => format!("no echo from {address}"),
+        Timer::PingTimeout { address, .. } => format!("the ping check of {address} ends"),
         Timer::AckFlush => "ack batching timer".into(),
         Timer::LeaseEnd { address } => format!("lease {address} reaches its end"),
         Timer::Renew => "T1 reached".into(),
         Timer::Rebind => "T2 reached".into(),
         Timer::Expiry => "lease ran out".into(),
         Timer::Retransmit => "retransmission timer".into(),
+        Timer::Restart => "ten seconds after the decline".into(),
     }
 }

@@ -14,6 +14,9 @@ use dhcpfo_engine::scenario::{
 use dhcpfo_engine::{invariant, BindingState, Role, Snapshot, Timeline, World};
 use proptest::prelude::*;
 
+/// Every client action of the scenario format.
+const ACTIONS: [&str; 7] = ["boot", "release", "shutdown", "leave", "reboot", "decline", "inform"];
+
 fn arb_client() -> impl Strategy<Value = (u8, bool, bool, bool)> {
     (any::<u8>(), any::<bool>(), any::<bool>(), any::<bool>())
 }
@@ -23,7 +26,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
         (any::<u64>(), 1u32..=24, 30u64..=7200, 0u16..=256, 0u64..=5, 1u32..=12),
         (60u64..=7200, 60u64..=14400, any::<bool>(), any::<bool>(), 0u64..=40, 0u64..=40),
         prop::collection::vec(arb_client(), 1..6),
-        prop::collection::vec((0usize..6, 0u64..10_800_000, 0u8..5), 1..16),
+        prop::collection::vec((0usize..6, 0u64..10_800_000, 0u8..7), 1..16),
     )
         .prop_map(
             |(
@@ -49,8 +52,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     .map(|(c, at, a)| EventSpec {
                         at: TimeSpec::Text(dhcpfo_engine::Time(at).clock_millis()),
                         client: Some(format!("c{}", c % n)),
-                        action: ["boot", "release", "shutdown", "leave", "reboot"][usize::from(a)]
-                            .into(),
+                        action: ACTIONS[usize::from(a)].into(),
                     })
                     .collect();
                 Scenario {

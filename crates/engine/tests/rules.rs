@@ -385,3 +385,74 @@ fn a_released_lease_is_forgotten() {
     let again = t.steps().iter().find(|s| s.at == Time::from_secs(1200)).unwrap();
     assert!(again.effects.iter().any(|e| matches!(e.why(), Why::Boot)));
 }
+
+#[test]
+fn a_decline_abandons_the_address_on_both_servers() {
+    let events = [("0", "p", "boot"), ("00:05:00", "p", "decline")];
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
+    use dhcpfo_engine::BindingState::Abandoned;
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.15"), [Free, Active, Abandoned]);
+    assert_eq!(state_sequence(&t, Secondary, "192.0.2.15"), [Free, Active, Abandoned]);
+    let w = t.world_after(t.steps().len());
+    let lease = w.server(Primary).lease("192.0.2.15".parse().unwrap()).unwrap();
+    assert_eq!(lease.hardware, None, "the identity is wiped");
+    assert_eq!(lease.ends, 300 + 86_400, "abandoned for abandon-lease-time");
+    // Ten seconds later the client starts over and gets another address.
+    let restart = t.steps().iter().find(|s| s.at == Time::from_secs(310)).unwrap();
+    assert!(restart.effects.iter().any(|e| matches!(e.why(), Why::RestartAfterDecline)));
+    let c = &w.clients()[0];
+    assert_eq!(c.address.map(|a| a.to_string()).as_deref(), Some("192.0.2.16"));
+}
+
+#[test]
+fn an_abandoned_address_returns_to_free_after_a_day_on_either_server() {
+    let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot"), ("00:05:00", "p", "decline")])
+        .replace("end = \"02:00:00\"", "end = \"24:10:00\"");
+    let (_, t) = run_toml(&toml);
+    use dhcpfo_engine::BindingState::Abandoned;
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.15"), [Free, Active, Abandoned, Free]);
+    assert_eq!(state_sequence(&t, Secondary, "192.0.2.15"), [Free, Active, Abandoned, Free]);
+}
+
+#[test]
+fn a_ping_answered_by_the_device_that_was_declined_abandons_again() {
+    // One address: the client declines it, and when it comes back the primary's
+    // reclaim is stopped by the ping.
+    let toml = scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot"), ("00:05:00", "p", "decline")])
+        .replace(
+            "range = [\"192.0.2.10\", \"192.0.2.19\"]",
+            "range = [\"192.0.2.10\", \"192.0.2.10\"]",
+        )
+        .replace("ping_check = false", "ping_check = true")
+        .replace("end = \"02:00:00\"", "end = \"00:06:00\"");
+    let (_, t) = run_toml(&toml);
+    let whys: Vec<_> = t.steps().iter().flat_map(|s| &s.effects).map(|e| e.why().clone()).collect();
+    assert!(whys.iter().any(|w| matches!(w, Why::ReclaimAbandoned { .. })));
+    assert!(whys.iter().any(|w| matches!(w, Why::PingAnswered { .. })));
+    assert_eq!(
+        sent(&t).iter().filter(|(s, p)| p.name() == "DHCPOFFER" && s.at.secs() > 300).count(),
+        0
+    );
+}
+
+#[test]
+fn inform_gets_configuration_from_every_server_and_changes_no_binding() {
+    let events = [("0", "p", "boot"), ("00:05:00", "p", "inform")];
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &events));
+    let acks: Vec<_> = sent(&t)
+        .into_iter()
+        .filter(|(s, p)| p.name() == "DHCPACK" && s.at.secs() == 300)
+        .filter_map(|(_, p)| match &p.body {
+            Body::Dhcp(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(acks.len(), 2, "broadcast: both servers answer");
+    assert!(acks.iter().all(|m| m.lease_time.is_none() && m.yiaddr.is_unspecified()));
+    assert!(t
+        .steps()
+        .iter()
+        .flat_map(|s| &s.effects)
+        .any(|e| matches!(e.why(), Why::InformAnswered { .. })));
+    assert_eq!(state_sequence(&t, Primary, "192.0.2.15"), [Free, Active]);
+}
