@@ -18,16 +18,17 @@ pub fn about() -> Html {
             <p>
                 <b>{ "Modelled: " }</b>
                 { "both servers in NORMAL for the whole run, with the pool already balanced; \
-                   DISCOVER/OFFER with the ping check, REQUEST/ACK/NAK, RELEASE; load \
-                   balancing; the MCLT cap on lease times; BNDUPD/BNDACK with ack batching and \
-                   the update window; MAC affinity; expiry driven by the primary; T1/T2 renewal \
-                   and retransmission." }
+                   DISCOVER/OFFER with the ping check, REQUEST/ACK/NAK, RELEASE, DECLINE (and \
+                   ABANDONED leases), INFORM; load balancing; the MCLT cap on lease times; \
+                   BNDUPD/BNDACK with ack batching and the update window; MAC affinity; expiry \
+                   driven by the primary; T1/T2 renewal, retransmission and INIT-REBOOT. \
+                   Packets are real bytes: the capture export opens in Wireshark." }
             </p>
             <p>
                 <b>{ "Not modelled yet: " }</b>
                 { "every other failover state and the connection itself (CONNECT, STATE, CONTACT), \
-                   pool rebalancing (POOLREQ/POOLRESP), DECLINE, INFORM, INIT-REBOOT, relays, and \
-                   faults such as a cut link or a stopped server." }
+                   pool rebalancing (POOLREQ/POOLRESP), relays, and faults such as a cut link or \
+                   a stopped server." }
             </p>
             <p class="keys">
                 <kbd>{ "Space" }</kbd>{ " play/pause · " }<kbd>{ "←" }</kbd><kbd>{ "→" }</kbd>
