@@ -1,17 +1,24 @@
 //! The safety monitor: properties that must hold after every step.
 //!
-//! Checked now: no address is configured on two clients at once, and every
-//! client's address is ACTIVE for that client on the server that granted it
-//! unless the lease has ended there (a client may outlive its lease by the
-//! latency of the wire only).
+//! - No address is configured on two clients at once.
+//! - Every client's address is ACTIVE for that client on the server that
+//!   granted it, unless the lease has ended there (a client may outlive its
+//!   lease by the latency of the wire only).
+//! - No server holds an ACTIVE lease that runs past the MCLT, or past the
+//!   peer-acknowledged potential expiration (`tsfp`) plus the MCLT
+//!   (draft-12 §5.2.1: the lease a server may grant on its own).
 //!
-//! Not checked yet: that no server has granted a lease beyond the
-//! peer-acknowledged time plus MCLT (it needs the partner-down model).
+//! [`World::step`] runs [`check_addresses`] on the addresses a step touched and
+//! records every violation in the step; [`check`] looks at everything.
+//!
+//! Not checked yet: properties that only matter once servers can lose contact
+//! (both servers allocating the same address while cut off from each other is
+//! caught by the first property when the clients configure it).
 
-use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 use crate::lease::BindingState;
+use crate::packet::Role;
 use crate::sim::World;
 
 /// A broken safety property.
@@ -23,43 +30,125 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Checks the world as it is now.
+/// Checks every address the world knows.
 pub fn check(world: &World) -> Vec<Violation> {
-    let cfg = world.config();
+    let mut addresses: Vec<Ipv4Addr> = world.config().pool.clone();
+    addresses.extend(world.clients().iter().filter_map(|c| c.address));
+    addresses.sort_unstable();
+    addresses.dedup();
+    check_addresses(world, &addresses)
+}
+
+/// Checks the given addresses only (the ones a step touched).
+pub fn check_addresses(world: &World, addresses: &[Ipv4Addr]) -> Vec<Violation> {
     let mut out = Vec::new();
-    let mut holders: HashMap<Ipv4Addr, usize> = HashMap::new();
-    for (i, c) in world.clients().iter().enumerate() {
-        let Some(address) = c.address.filter(|_| c.state.has_address()) else {
-            continue;
-        };
-        if let Some(&other) = holders.get(&address) {
-            out.push(Violation {
-                address,
-                message: format!(
-                    "{address} is configured on both {} and {}",
-                    cfg.clients[other].name, cfg.clients[i].name
-                ),
-            });
+    for &address in addresses {
+        check_holders(world, address, &mut out);
+        for role in [Role::Primary, Role::Secondary] {
+            check_mclt(world, role, address, &mut out);
         }
-        holders.insert(address, i);
-        let Some(role) = c.server else { continue };
-        let Some(lease) = world.server(role).lease(address) else {
-            continue;
-        };
+    }
+    out
+}
+
+/// One configured client at most, and its lease held for it where it was granted.
+fn check_holders(world: &World, address: Ipv4Addr, out: &mut Vec<Violation>) {
+    let cfg = world.config();
+    let holders: Vec<usize> = world
+        .clients()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.state.has_address() && c.address == Some(address))
+        .map(|(i, _)| i)
+        .collect();
+    if let [first, second, ..] = holders[..] {
+        let (a, b) = (&cfg.clients[first].name, &cfg.clients[second].name);
+        let message = format!("{address} is configured on both {a} and {b}");
+        out.push(Violation { address, message });
+    }
+    for &i in &holders {
+        let Some(role) = world.clients()[i].server else { continue };
+        let Some(lease) = world.server(role).lease(address) else { continue };
         let ours = lease.hardware == Some(cfg.clients[i].mac);
         let ended = lease.ends * 1000 <= world.now().millis() + 1000;
         let held = lease.binding == BindingState::Active && ours;
         if !held && !ended {
-            out.push(Violation {
-                address,
-                message: format!(
-                    "{} uses {address}, but the {role} holds it {} for {}",
-                    cfg.clients[i].name,
-                    lease.binding,
-                    lease.hardware.map(|m| m.to_string()).unwrap_or_else(|| "nobody".into())
-                ),
-            });
+            let holder = lease.hardware.map(|m| m.to_string()).unwrap_or_else(|| "nobody".into());
+            let message = format!(
+                "{} uses {address}, but the {role} holds it {} for {holder}",
+                cfg.clients[i].name, lease.binding
+            );
+            out.push(Violation { address, message });
         }
     }
-    out
+}
+
+/// An ACTIVE lease may not outlast both `starts + MCLT` and `tsfp + MCLT`.
+fn check_mclt(world: &World, role: Role, address: Ipv4Addr, out: &mut Vec<Violation>) {
+    let Some(lease) = world.server(role).lease(address) else { return };
+    if lease.binding != BindingState::Active {
+        return;
+    }
+    let mclt = world.config().mclt;
+    let limit = (lease.starts + mclt).max(lease.tsfp + mclt);
+    if lease.ends > limit {
+        let message = format!(
+            "the {role} holds {address} until {}s, beyond both its start plus the MCLT and \
+             the peer-acknowledged {}s plus the MCLT",
+            lease.ends, lease.tsfp
+        );
+        out.push(Violation { address, message });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::builtin;
+    use crate::time::Time;
+
+    /// The default scenario a moment after both clients are bound.
+    fn bound_world() -> World {
+        let cfg = builtin("dhcprelease").unwrap().validate().unwrap();
+        let mut w = World::new(cfg);
+        w.run_until(Time::from_secs(10));
+        assert!(check(&w).is_empty());
+        w
+    }
+
+    #[test]
+    fn two_clients_on_one_address_are_caught() {
+        let mut w = bound_world();
+        let taken = w.clients()[0].address.unwrap();
+        w.client_mut(1).address = Some(taken);
+        let v = check(&w);
+        assert!(v.iter().any(|v| v.message.contains("configured on both")), "{v:?}");
+    }
+
+    #[test]
+    fn a_lease_beyond_the_acknowledged_time_plus_mclt_is_caught() {
+        let mut w = bound_world();
+        let address = w.clients()[1].address.unwrap();
+        let lease = w.server_mut(Role::Primary).leases.iter_mut().find(|l| l.address == address);
+        let lease = lease.unwrap();
+        lease.ends = lease.tsfp.max(lease.starts) + 3 * 3600;
+        let v = check_addresses(&w, &[address]);
+        assert!(v.iter().any(|v| v.message.contains("MCLT")), "{v:?}");
+    }
+
+    #[test]
+    fn the_monitor_records_violations_in_the_step() {
+        let mut w = bound_world();
+        let taken = w.clients()[0].address.unwrap();
+        w.client_mut(1).address = Some(taken);
+        // The next step touching a client re-checks its address and records the fault.
+        let mut seen = false;
+        while let Some(step) = w.step() {
+            seen |= step
+                .effects
+                .iter()
+                .any(|e| matches!(e.why(), crate::trace::Why::SafetyViolation { .. }));
+        }
+        assert!(seen);
+    }
 }

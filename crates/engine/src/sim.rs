@@ -212,6 +212,18 @@ impl World {
         &self.clients
     }
 
+    /// A server, to corrupt in the monitor's tests.
+    #[cfg(test)]
+    pub(crate) fn server_mut(&mut self, role: Role) -> &mut Server {
+        &mut self.servers[role.index()]
+    }
+
+    /// A client, to corrupt in the monitor's tests.
+    #[cfg(test)]
+    pub(crate) fn client_mut(&mut self, index: usize) -> &mut Client {
+        &mut self.clients[index]
+    }
+
     /// When the next event is due, if any is left before the end.
     pub fn next_event_at(&self) -> Option<Time> {
         self.queue.peek().map(|s| s.at).filter(|&t| t <= self.cfg.end)
@@ -319,12 +331,37 @@ impl World {
                 (role.node(), Cause::Timer(t))
             }
         };
-        let Ctx { effects, timers, .. } = ctx;
+        let Ctx { mut effects, timers, .. } = ctx;
         for (at, ev) in timers {
             self.schedule(at, ev);
         }
+        self.monitor(&mut effects);
         let step = Step { index: self.steps, at: self.now, node, cause, effects };
         self.steps += 1;
         Some(step)
+    }
+
+    /// The safety monitor: checks the addresses this step touched and records
+    /// every violation in the step.
+    fn monitor(&self, effects: &mut Vec<Effect>) {
+        let mut touched: Vec<std::net::Ipv4Addr> = Vec::new();
+        for e in effects.iter() {
+            match e {
+                Effect::Lease { address, .. } => touched.push(*address),
+                Effect::Client { client, .. } => {
+                    touched.extend(self.clients[usize::from(*client)].address)
+                }
+                _ => {}
+            }
+        }
+        if touched.is_empty() {
+            return;
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for v in crate::invariant::check_addresses(self, &touched) {
+            let why = Why::SafetyViolation { address: v.address, message: v.message };
+            effects.push(Effect::Note { why });
+        }
     }
 }

@@ -226,6 +226,8 @@ pub enum Why {
     ReclaimAbandoned { address: Ipv4Addr },
     /// An abandoned lease's day is over.
     AbandonedTimeUp,
+    /// The safety monitor found a broken property after this step.
+    SafetyViolation { address: Ipv4Addr, message: String },
     /// The ping before an OFFER was answered.
     PingAnswered { address: Ipv4Addr },
     /// An abandoned lease requested at the secondary, which may not reclaim it.
@@ -551,6 +553,9 @@ impl Why {
                 "no free lease is left, so the primary takes back the abandoned {address} as \
                  a last resort (dhcpd logs \"Reclaiming abandoned lease\"), and pings it first"
             ),
+            Why::SafetyViolation { address, message } => {
+                format!("SAFETY VIOLATION at {address}: {message}")
+            }
             Why::PingAnswered { address } => format!(
                 "an echo came back from {address}: some device is using it, so the server \
                  abandons the address for a day and sends no DHCPOFFER; the client will \

@@ -122,6 +122,10 @@ proptest! {
         while let Some(step) = w.step() {
             prop_assert_eq!(step.index, count);
             prop_assert!(step.at >= last);
+            let flagged = step.effects.iter().any(|e| {
+                matches!(e.why(), dhcpfo_engine::Why::SafetyViolation { .. })
+            });
+            prop_assert!(!flagged, "the monitor flagged step {}", step.index);
             last = step.at;
             count += 1;
             check_world(&w)?;

@@ -1,7 +1,8 @@
 //! The few places the page talks to the browser: the URL fragment, the
-//! clipboard, the document title, and the small `window.dhcpfo` API that
-//! tests and course pages use. Every call tolerates a missing API and does
-//! nothing rather than failing.
+//! clipboard, the document title, saving a file, reading a chosen file, and
+//! the small `window.dhcpfo` API that tests and course pages use. Every call
+//! tolerates a missing API and does nothing (or says what failed) rather
+//! than panicking.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -59,6 +60,60 @@ pub async fn copy_text(text: &str) -> bool {
         Ok(promise) => JsFuture::from(Promise::from(promise)).await.is_ok(),
         Err(_) => false,
     }
+}
+
+/// How long an object URL handed to a download stays valid: long enough for the
+/// browser to start reading it, short enough not to keep every export in memory.
+const OBJECT_URL_LIFETIME_MS: u32 = 60_000;
+
+/// The largest file the page reads as text: a dhcpd.conf is a few kilobytes.
+pub const MAX_TEXT_FILE_BYTES: f64 = 1_048_576.0;
+
+/// Saves `bytes` as a file called `name`: a Blob behind an object URL, handed to a
+/// temporary `<a download>` that is clicked and removed at once.
+pub fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let fail = |what: &str| format!("The browser refused to save {name}: {what}.");
+    let document = window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let body = document.body().ok_or_else(|| fail("no document body"))?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("it could not make a Blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| fail("it could not make an object URL"))?;
+    let link = document
+        .create_element("a")
+        .ok()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .ok_or_else(|| fail("it could not make a link"))?;
+    link.set_href(&url);
+    link.set_download(name);
+    let _ = link.set_attribute("hidden", "");
+    let _ = body.append_child(&link);
+    link.click();
+    link.remove();
+    gloo_timers::callback::Timeout::new(OBJECT_URL_LIFETIME_MS, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// The text of the first file chosen in a file input: `None` when none is chosen,
+/// an error naming the file when it is too large or cannot be read.
+pub async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> Option<Result<String, String>> {
+    let file = input.files()?.get(0)?;
+    let name = file.name();
+    if file.size() > MAX_TEXT_FILE_BYTES {
+        let size = file.size() / 1024.0;
+        return Some(Err(format!(
+            "{name} is {size:.0} KB; the import reads files up to {} KB.",
+            MAX_TEXT_FILE_BYTES / 1024.0
+        )));
+    }
+    let text = JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+    Some(text.ok_or_else(|| format!("{name} could not be read as text.")))
 }
 
 /// What the JavaScript API reads: the latest state the page rendered.

@@ -5,7 +5,9 @@
 //! any number of steps; playback only changes which step is shown. The state
 //! of the page lives in [`state`] (plain data and a reducer), the regions of
 //! the page in [`components`], and the few browser calls (URL fragment,
-//! clipboard, `window.dhcpfo`) in [`browser`].
+//! clipboard, downloads, `window.dhcpfo`) in [`browser`]. What the page
+//! hands to real tools is made in [`exports`] (capture and lease files) and
+//! [`decode`] (the inspector's fields, read back from the packet's bytes).
 //!
 //! The URL fragment always holds the scenario and the step shown, so a copied
 //! address reopens exactly that moment. A fragment that cannot be opened
@@ -13,6 +15,8 @@
 
 pub mod browser;
 pub mod components;
+pub mod decode;
+pub mod exports;
 pub mod state;
 pub mod text;
 
@@ -49,7 +53,8 @@ pub fn app() -> Html {
     });
     html! {
         <div id="app">
-            <Header loaded={s.loaded.clone()} step={s.step} on_pick={act.reform(Action::Pick)} />
+            <Header loaded={s.loaded.clone()} world={s.world.clone()} step={s.step}
+                act={act.clone()} />
             { for error }
             <Intro loaded={s.loaded.clone()} />
             <main class="layout">
@@ -141,7 +146,10 @@ fn key_action(e: &web_sys::KeyboardEvent) -> Option<Action> {
     let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let tag = target.as_ref().map(|el| el.tag_name());
     let key = e.key();
-    let on_scrubber = target.is_some_and(|el| el.id() == "scrubber");
+    let on_scrubber = target.as_ref().is_some_and(|el| el.id() == "scrubber");
+    if target.as_ref().is_some_and(components::import::in_modal) {
+        return None;
+    }
     match tag.as_deref() {
         // The scrubber moves with the arrows itself, but has no use for the space bar.
         Some("INPUT") if on_scrubber && key == " " => {}

@@ -315,7 +315,15 @@ impl Playback {
     }
 
     fn show(loaded: Loaded, step: usize, speed: Speed, error: Option<String>) -> Playback {
-        let loaded = Shared::new(loaded);
+        Playback::show_shared(Shared::new(loaded), step, speed, error)
+    }
+
+    fn show_shared(
+        loaded: Shared<Loaded>,
+        step: usize,
+        speed: Speed,
+        error: Option<String>,
+    ) -> Playback {
         let step = step.min(loaded.total());
         let world = Shared::new(loaded.timeline.world_after(step));
         Playback { loaded, step, world, playing: false, speed, selected: None, error }
@@ -413,6 +421,10 @@ pub enum Action {
     Pick(String),
     /// Open a URL fragment (the address bar changed).
     Open(String),
+    /// Show a scenario loaded elsewhere (an imported dhcpd.conf) from its start.
+    Load(Shared<Loaded>),
+    /// Report a problem in the error banner, keeping everything else.
+    Report(String),
     /// Show a packet in the inspector, jumping to its step.
     Inspect(PacketRef),
     /// Hide the error banner.
@@ -438,6 +450,8 @@ impl Reducible for Playback {
                 let (loaded, step, error) = resolve_fragment(&fragment);
                 Playback::show(loaded, step, self.speed, error)
             }
+            Action::Load(loaded) => Playback::show_shared(loaded, 0, self.speed, None),
+            Action::Report(message) => Playback { error: Some(message), ..(*self).clone() },
             Action::Inspect(r) => {
                 Playback { playing: false, selected: Some(r), ..self.at(r.step + 1) }
             }

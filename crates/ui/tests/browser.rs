@@ -48,7 +48,10 @@ async fn the_app_mounts_with_its_dom_contract_and_steps() {
     for id in ["#app", "#scenario-picker", "#play", "#step-back", "#step-forward", "#speed"] {
         assert_eq!(count(id), 1, "{id}");
     }
-    for id in ["#scrubber", "#clock", "#narration", "#event-log", "#share"] {
+    for id in ["#scrubber", "#clock", "#narration", "#event-log", "#share", "#import-conf"] {
+        assert_eq!(count(id), 1, "{id}");
+    }
+    for id in ["#download-menu", "#packet-inspector"] {
         assert_eq!(count(id), 1, "{id}");
     }
     let banner = document().query_selector("#error-banner").ok().flatten();

@@ -1,23 +1,29 @@
-//! The header: product name, scenario picker, Share button and link field,
-//! the error banner, and the scenario's title and description.
+//! The header: product name, scenario picker, the dhcpd.conf import, the
+//! Download menu, the Share button and link field, the error banner, and the
+//! scenario's title and description.
 
 use dhcpfo_engine::scenario::{builtin, BUILTINS};
+use dhcpfo_engine::World;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::browser;
+use crate::components::downloads::DownloadMenu;
 use crate::components::icons;
-use crate::state::{Loaded, Shared};
+use crate::components::import::ImportConf;
+use crate::state::{Action, Loaded, Shared};
 
 /// Props of [`Header`].
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     /// The scenario shown.
     pub loaded: Shared<Loaded>,
+    /// The world shown (the lease files are its servers' databases).
+    pub world: Shared<World>,
     /// Steps applied (goes into the share link).
     pub step: usize,
-    /// Asks for a built-in scenario by name.
-    pub on_pick: Callback<String>,
+    /// Sends an action to the page.
+    pub act: Callback<Action>,
 }
 
 /// The top bar.
@@ -29,8 +35,14 @@ pub fn header(props: &HeaderProps) -> Html {
                 { icons::logo() }
                 <span class="brand-name">{ "DHCP Failover Playground" }</span>
             </div>
-            <ScenarioPicker loaded={props.loaded.clone()} on_pick={props.on_pick.clone()} />
-            <ShareBox loaded={props.loaded.clone()} step={props.step} />
+            <ScenarioPicker loaded={props.loaded.clone()}
+                on_pick={props.act.reform(Action::Pick)} />
+            <div class="actions">
+                <ImportConf act={props.act.clone()} />
+                <DownloadMenu loaded={props.loaded.clone()} world={props.world.clone()}
+                    act={props.act.clone()} />
+                <ShareBox loaded={props.loaded.clone()} step={props.step} />
+            </div>
         </header>
     }
 }
@@ -63,7 +75,10 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
     };
     let current = props.loaded.builtin;
     let custom = current.is_none().then(|| {
-        let label = format!("Shared: {}", props.loaded.config.title);
+        let title = &props.loaded.config.title;
+        // An imported scenario's title already says where it came from.
+        let label =
+            if title.starts_with("Imported") { title.clone() } else { format!("Shared: {title}") };
         html! { <option value="" selected=true disabled=true>{ label }</option> }
     });
     html! {

@@ -49,6 +49,16 @@ pub fn link() -> Html {
     )
 }
 
+/// An arrow down onto a tray.
+pub fn download() -> Html {
+    icon("M7 1.5h2v6.3l2.3-2.3 1.4 1.4L8 11.6 3.3 6.9l1.4-1.4L7 7.8zM2 12.5h12v2H2z")
+}
+
+/// An arrow up out of a tray.
+pub fn import() -> Html {
+    icon("M8 1.4l4.7 4.7-1.4 1.4L9 5.2v6.3H7V5.2L4.7 7.5 3.3 6.1zM2 12.5h12v2H2z")
+}
+
 /// The product mark: two servers joined by a link.
 pub fn logo() -> Html {
     html! {

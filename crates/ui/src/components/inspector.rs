@@ -1,15 +1,20 @@
-//! The packet inspector: every field of one packet. DHCP messages show the
-//! RFC 2131 header and the RFC 2132 options the model carries; failover
-//! messages show the BNDUPD or BNDACK options with their draft-12 codes.
+//! The packet inspector: one packet as it goes on the wire. The packet is
+//! encoded to bytes and decoded again ([`crate::decode`]); the page shows
+//! the decoded fields (the RFC 2131 header and RFC 2132 options of a DHCP
+//! message, the draft-12 header and options of a failover message) and a
+//! hex dump of the bytes. Pointing at a field marks its bytes in the dump.
 
-use std::net::Ipv4Addr;
+use std::ops::Range;
+use std::rc::Rc;
 
-use dhcpfo_engine::packet::{BindingAck, BindingUpdate, Body, DhcpMessage, FailoverMessage, Node};
+use dhcpfo_engine::packet::{Body, Node};
 use dhcpfo_engine::trace::{describe_packet, node_name};
-use dhcpfo_engine::{Packet, Time};
+use dhcpfo_engine::{Config, Packet};
 use yew::prelude::*;
 
+use crate::components::hex_dump::HexDump;
 use crate::components::narration::destination;
+use crate::decode::{self, Decoded, Field, Section};
 use crate::state::{Loaded, PacketRef, Shared, Slot};
 
 /// Props of [`Inspector`].
@@ -23,12 +28,6 @@ pub struct InspectorProps {
     pub step: usize,
 }
 
-/// A group of fields with a heading.
-struct Group {
-    title: &'static str,
-    fields: Vec<(String, String)>,
-}
-
 /// What the inspector says when the current step has no packet.
 const NO_PACKET: &str = "This step sends no packet. Pick a step that does, or a packet chip above.";
 /// What the inspector says before the first step.
@@ -37,12 +36,15 @@ const NOT_YET: &str = "No packet yet: step forward to see the first one.";
 /// `#packet-inspector`.
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
+    // Whether the hex dump is unfolded, kept from one packet to the next.
+    let dump_open = use_state_eq(|| true);
     let found = props.packet.and_then(|r| Some((r, r.resolve(&props.loaded)?)));
     let Some((r, packet)) = found else {
+        let text = if props.step == 0 { NOT_YET } else { NO_PACKET };
         return html! {
             <section id="packet-inspector" class="panel inspector">
                 <div class="panel-head"><h2>{ "Packet inspector" }</h2></div>
-                <p class="empty">{ if props.step == 0 { NOT_YET } else { NO_PACKET } }</p>
+                <p class="empty">{ text }</p>
             </section>
         };
     };
@@ -52,8 +54,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Slot::Sent(_) => "sent in",
     };
     let note = format!("packet #{} · {role} step {}", packet.id, r.step + 1);
-    let mut groups = vec![envelope(cfg, packet)];
-    groups.extend(body_groups(packet));
+    let decoded = decode::decode(&packet.body, cfg.start_epoch);
+    let open = *dump_open;
+    let on_toggle = Callback::from(move |open| dump_open.set(open));
     html! {
         <section id="packet-inspector" class="panel inspector">
             <div class="panel-head">
@@ -63,7 +66,14 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <p class={classes!("insp-title", kind_class(packet))}>
                 { describe_packet(cfg, packet) }
             </p>
-            { for groups.iter().map(group_html) }
+            { fields_table(&envelope(cfg, packet, decoded.as_ref().ok()), None) }
+            { match decoded {
+                Ok(d) => html! {
+                    <DecodedView key={packet.id} decoded={Rc::new(d)} dump_open={open}
+                        {on_toggle} />
+                },
+                Err(message) => html! { <p class="insp-error" role="alert">{ message }</p> },
+            } }
         </section>
     }
 }
@@ -75,139 +85,94 @@ fn kind_class(packet: &Packet) -> &'static str {
     }
 }
 
-fn group_html(group: &Group) -> Html {
+/// Props of [`DecodedView`].
+#[derive(Properties, PartialEq)]
+pub struct DecodedProps {
+    /// The bytes and their fields.
+    pub decoded: Rc<Decoded>,
+    /// Whether the hex dump is unfolded.
+    pub dump_open: bool,
+    /// Reports the reader folding or unfolding the hex dump.
+    pub on_toggle: Callback<bool>,
+}
+
+/// The decoded sections and the hex dump, with the bytes of the field under the
+/// pointer marked.
+#[function_component(DecodedView)]
+pub fn decoded_view(props: &DecodedProps) -> Html {
+    let marked = use_state_eq(|| None::<Range<usize>>);
+    let d = &props.decoded;
+    html! {
+        <>
+            { for d.sections.iter().map(|s| fields_table(s, Some(&marked))) }
+            <HexDump bytes={d.bytes.clone()} mark={(*marked).clone()} open={props.dump_open}
+                on_toggle={props.on_toggle.clone()} />
+        </>
+    }
+}
+
+/// A section as a two-column table; with `marked`, each row marks its bytes on hover.
+fn fields_table(section: &Section, marked: Option<&UseStateHandle<Option<Range<usize>>>>) -> Html {
     html! {
         <table class="fields">
-            <caption>{ group.title }</caption>
+            <caption>{ section.title }</caption>
             <tbody>
-                { for group.fields.iter().map(|(k, v)| html! {
-                    <tr><th scope="row">{ k.clone() }</th><td>{ v.clone() }</td></tr>
-                }) }
+                { for section.fields.iter().map(|f| field_row(f, marked)) }
             </tbody>
         </table>
     }
 }
 
-fn envelope(cfg: &dhcpfo_engine::Config, p: &Packet) -> Group {
+fn field_row(f: &Field, marked: Option<&UseStateHandle<Option<Range<usize>>>>) -> Html {
+    let (enter, leave) = match marked {
+        Some(m) => {
+            let (m, leave_m, range) = (m.clone(), m.clone(), f.bytes.clone());
+            let enter = Callback::from(move |_: MouseEvent| m.set(Some(range.clone())));
+            (Some(enter), Some(Callback::from(move |_: MouseEvent| leave_m.set(None))))
+        }
+        None => (None, None),
+    };
+    let title = marked.map(|_| byte_span(&f.bytes));
+    html! {
+        <tr onmouseenter={enter} onmouseleave={leave} {title}>
+            <th scope="row">{ f.label.clone() }</th>
+            <td>
+                { f.value.clone() }
+                if let Some(note) = &f.note { <span class="field-note">{ note.clone() }</span> }
+            </td>
+        </tr>
+    }
+}
+
+/// `byte 3` or `bytes 4–7`.
+fn byte_span(r: &Range<usize>) -> String {
+    match r.len() {
+        0 | 1 => format!("byte {}", r.start),
+        _ => format!("bytes {}–{}", r.start, r.end - 1),
+    }
+}
+
+fn envelope(cfg: &Config, p: &Packet, decoded: Option<&Decoded>) -> Section {
     let wire = match (&p.body, p.from) {
         (Body::Failover(_), _) => "TCP, port 647 (server link)",
         (Body::Dhcp(_), Node::Client(_)) => "UDP 68 → 67 (client LAN)",
         (Body::Dhcp(_), _) => "UDP 67 → 68 (client LAN)",
     };
-    let fields = vec![
-        ("from".into(), node_name(cfg, p.from)),
-        ("to".into(), destination(cfg, p.to)),
-        ("sent at".into(), p.sent_at.clock_millis()),
-        ("arrives at".into(), p.arrives_at.clock_millis()),
-        ("wire".into(), wire.into()),
-    ];
-    Group { title: "On the wire", fields }
-}
-
-fn body_groups(p: &Packet) -> Vec<Group> {
-    match &p.body {
-        Body::Dhcp(m) => vec![dhcp_header(m), dhcp_options(m)],
-        Body::Failover(FailoverMessage::BndUpd(u)) => vec![bndupd(u)],
-        Body::Failover(FailoverMessage::BndAck(a)) => vec![bndack(a)],
-    }
-}
-
-fn f(name: &str, value: impl Into<String>) -> (String, String) {
-    (name.to_string(), value.into())
-}
-
-fn ip(a: Ipv4Addr) -> String {
-    a.to_string()
-}
-
-fn dhcp_header(m: &DhcpMessage) -> Group {
-    let op = if m.op == 1 { "1 (BOOTREQUEST)" } else { "2 (BOOTREPLY)" };
-    let broadcast = if m.flags & 0x8000 != 0 { " (broadcast bit set)" } else { "" };
-    let fields = vec![
-        f("op", if m.op == 1 || m.op == 2 { op.to_string() } else { m.op.to_string() }),
-        f("xid", format!("{:#010x}", m.xid)),
-        f("secs", m.secs.to_string()),
-        f("flags", format!("{:#06x}{broadcast}", m.flags)),
-        f("ciaddr", ip(m.ciaddr)),
-        f("yiaddr", ip(m.yiaddr)),
-        f("siaddr", ip(m.siaddr)),
-        f("giaddr", ip(m.giaddr)),
-        f("chaddr", m.chaddr.to_string()),
-    ];
-    Group { title: "DHCP header (RFC 2131 §2)", fields }
-}
-
-fn dhcp_options(m: &DhcpMessage) -> Group {
-    let secs =
-        |v: u32| format!("{v} s ({})", dhcpfo_engine::Duration::from_secs(u64::from(v)).human());
-    let mut fields = vec![f(
-        "53 message type",
-        format!("{} ({})", m.message_type.code(), m.message_type.name()),
-    )];
-    let optional = [
-        ("54 server identifier", m.server_id.map(ip)),
-        ("50 requested address", m.requested_address.map(ip)),
-        ("51 lease time", m.lease_time.map(secs)),
-        ("58 renewal (T1) time", m.renewal_time.map(secs)),
-        ("59 rebinding (T2) time", m.rebinding_time.map(secs)),
-        ("61 client identifier", m.client_id.as_deref().map(hex)),
-    ];
-    fields.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| f(k, v))));
-    Group { title: "Options (RFC 2132)", fields }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
-}
-
-/// A failover time: seconds since the start, shown as a clock too.
-fn at(secs: u64) -> String {
-    if secs == 0 {
-        "0 (not set)".into()
-    } else {
-        format!("{} ({secs} s)", Time::from_secs(secs).clock())
-    }
-}
-
-fn bndupd(u: &BindingUpdate) -> Group {
+    let plain = |label: &str, value: String| Field {
+        label: label.to_string(),
+        value,
+        note: None,
+        bytes: 0..0,
+    };
     let mut fields = vec![
-        f("xid", format!("{:#010x}", u.xid)),
-        f("time", at(u.time)),
-        f("2 assigned IP address", ip(u.address)),
-        f(
-            "3 binding status",
-            format!("{} ({})", u.status.wire_value(), u.status.name().to_uppercase()),
-        ),
+        plain("from", node_name(cfg, p.from)),
+        plain("to", destination(cfg, p.to)),
+        plain("sent at", p.sent_at.clock_millis()),
+        plain("arrives at", p.arrives_at.clock_millis()),
+        plain("wire", wire.into()),
     ];
-    if let Some(id) = &u.client_id {
-        fields.push(f("4 client identifier", hex(id)));
+    if let Some(d) = decoded {
+        fields.push(plain("payload", format!("{} bytes", d.bytes.len())));
     }
-    if let Some(mac) = u.hardware {
-        fields.push(f("5 client hardware address", format!("1 (Ethernet) {mac}")));
-    }
-    fields.extend([
-        f("13 lease expiration time", at(u.lease_expiration)),
-        f("18 potential expiration time", at(u.potential_expiration)),
-        f("25 start time of state", at(u.start_time_of_state)),
-    ]);
-    if u.cltt != 0 {
-        fields.push(f("6 client last transaction time", at(u.cltt)));
-    }
-    Group { title: "BNDUPD (failover message 3)", fields }
-}
-
-fn bndack(a: &BindingAck) -> Group {
-    let mut fields = vec![
-        f("xid", format!("{:#010x}", a.xid)),
-        f("time", at(a.time)),
-        f("2 assigned IP address", ip(a.address)),
-    ];
-    match a.reject_reason {
-        Some(r) => fields.push(f("21 reject reason", r.to_string())),
-        None => fields.push(f("result", "accepted (no reject reason option)")),
-    }
-    if let Some(m) = &a.message {
-        fields.push(f("16 message", m.clone()));
-    }
-    Group { title: "BNDACK (failover message 4)", fields }
+    Section { title: "On the wire", fields }
 }

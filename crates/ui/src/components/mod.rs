@@ -8,9 +8,12 @@
 pub mod about;
 pub mod clients;
 pub mod controls;
+pub mod downloads;
 pub mod event_log;
 pub mod header;
+pub mod hex_dump;
 pub mod icons;
+pub mod import;
 pub mod inspector;
 pub mod narration;
 pub mod pool;
