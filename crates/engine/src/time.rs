@@ -159,7 +159,11 @@ impl Duration {
             return "0s".into();
         }
         if !ms.is_multiple_of(1000) {
-            return if ms < 1000 { format!("{ms}ms") } else { format!("{:.3}s", ms as f64 / 1e3) };
+            return if ms < 1000 {
+                format!("{ms}ms")
+            } else {
+                format!("{}.{:03}s", ms / 1000, ms % 1000)
+            };
         }
         let s = ms / 1000;
         let (h, m, sec) = (s / 3600, (s / 60) % 60, s % 60);

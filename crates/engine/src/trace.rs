@@ -330,7 +330,7 @@ impl Why {
             }
             Why::IgnoreReply { state } => format!(
                 "{actor} is {} and does not expect this reply, so it drops it",
-                state.name().to_uppercase()
+                state.name().to_ascii_uppercase()
             ),
             Why::Bound { address, lease_time, t1, t2, timing_dhclient } => format!(
                 "DHCPACK: {actor} configures {address} for {}; it will renew at T1 {} and \
@@ -370,7 +370,7 @@ impl Why {
             ),
             Why::NothingToRelease { state } => format!(
                 "{actor} is {} and holds no lease, so there is nothing to release",
-                state.name().to_uppercase()
+                state.name().to_ascii_uppercase()
             ),
             Why::Shutdown { releases: true } => format!(
                 "{actor} shuts down; its profile releases on shutdown (the Windows option from \
@@ -415,7 +415,7 @@ impl Why {
             }
             Why::AlreadyRunning { state } => format!(
                 "{actor} is already running ({}), so the boot changes nothing",
-                state.name().to_uppercase()
+                state.name().to_ascii_uppercase()
             ),
             _ => return None,
         })
@@ -510,12 +510,12 @@ impl Why {
             Why::OwnedByPeer { address, state } => format!(
                 "{address} is {} here, which is the peer's pool, so this server stays silent \
                  (dhcpd logs \"lease owned by peer\")",
-                state.name().to_uppercase()
+                state.name().to_ascii_uppercase()
             ),
             Why::InTransition { address, state } => format!(
                 "{address} is {} and waits for the peer's agreement; nobody may have it until \
                  then, not even its last client, so the server stays silent",
-                state.name().to_uppercase()
+                state.name().to_ascii_uppercase()
             ),
             Why::NakOtherClient { address } => format!(
                 "{address} is bound to another client, so the server answers DHCPNAK \
@@ -584,7 +584,7 @@ impl Why {
             Why::SendUpdate { status, potential_expiration } => format!(
                 "every change goes to the peer as a BNDUPD: binding status {}, potential \
                  expiration {} (draft-12 §7.1)",
-                status.name().to_uppercase(),
+                status.name().to_ascii_uppercase(),
                 at(*potential_expiration)
             ),
             Why::WindowFull { outstanding, window } => format!(
@@ -596,14 +596,14 @@ impl Why {
                     format!(
                         "the peer reports {}; the transition is allowed here, so it is \
                          installed and the lease is written before the ack",
-                        status.name().to_uppercase()
+                        status.name().to_ascii_uppercase()
                     )
                 } else {
                     format!(
                         "the peer reports {}; a receiver never keeps that transitional state: \
                          it installs {} at once and acknowledges (ISC process_bind_update)",
-                        status.name().to_uppercase(),
-                        installed.name().to_uppercase()
+                        status.name().to_ascii_uppercase(),
+                        installed.name().to_ascii_uppercase()
                     )
                 }
             }
@@ -635,7 +635,7 @@ impl Why {
             Why::AckedToFree { was } => format!(
                 "the peer acknowledged the {} update, so both servers now agree and the \
                  address is FREE again (draft-12 §5.2.2)",
-                was.name().to_uppercase()
+                was.name().to_ascii_uppercase()
             ),
             Why::AckedTsfp { tsfp } => format!(
                 "the peer acknowledged the update; tsfp becomes {}, the potential expiration \
@@ -747,7 +747,7 @@ impl Step {
         let mut s = effect.why().sentence(&actor);
         if !s.starts_with(actor.as_str()) {
             if let Some(first) = s.get(..1) {
-                let upper = first.to_uppercase();
+                let upper = first.to_ascii_uppercase();
                 s.replace_range(..1, &upper);
             }
         }
@@ -776,7 +776,7 @@ pub fn describe_packet(cfg: &Config, p: &Packet) -> String {
             }
         }
         Body::Failover(FailoverMessage::BndUpd(u)) => {
-            format!("BNDUPD {} {}", u.address, u.status.name().to_uppercase())
+            format!("BNDUPD {} {}", u.address, u.status.name().to_ascii_uppercase())
         }
         Body::Failover(FailoverMessage::BndAck(a)) => match a.reject_reason {
             Some(r) => format!("BNDACK {} (reject {r})", a.address),

@@ -106,11 +106,9 @@ pub async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> Option<Resul
     let file = input.files()?.get(0)?;
     let name = file.name();
     if file.size() > MAX_TEXT_FILE_BYTES {
-        let size = file.size() / 1024.0;
-        return Some(Err(format!(
-            "{name} is {size:.0} KB; the import reads files up to {} KB.",
-            MAX_TEXT_FILE_BYTES / 1024.0
-        )));
+        let size = crate::text::fixed(file.size() / 1024.0, 0);
+        let max = crate::text::fixed(MAX_TEXT_FILE_BYTES / 1024.0, 0);
+        return Some(Err(format!("{name} is {size} KB; the import reads files up to {max} KB.")));
     }
     let text = JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
     Some(text.ok_or_else(|| format!("{name} could not be read as text.")))

@@ -237,7 +237,7 @@ fn failover_option(o: &FailoverOption, bytes: Range<usize>, start_epoch: u64) ->
         | O::StartTimeOfState(t) => return unix_time(label, *t, bytes, start_epoch),
         O::AssignedIpAddress(a) => a.to_string(),
         O::BindingStatus(v) => match binding_state_from_wire(*v) {
-            Some(state) => format!("{v} ({})", state.name().to_uppercase()),
+            Some(state) => format!("{v} ({})", state.name().to_ascii_uppercase()),
             None => format!("{v} (not a binding state)"),
         },
         O::ClientHardwareAddress { htype: 1, address } => format!("1 (Ethernet) {}", hex(address)),

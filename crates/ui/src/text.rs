@@ -71,7 +71,7 @@ fn cites_rule(text: &str) -> bool {
 /// (the engine's one-line summaries write them in lower case).
 pub fn state_words(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    words_in(text, &mut out, |w| state_word(&w.to_uppercase()));
+    words_in(text, &mut out, |w| state_word(&w.to_ascii_uppercase()));
     out
 }
 
@@ -106,7 +106,7 @@ fn words_in<'a>(
 }
 
 fn state_word(word: &str) -> Option<BindingState> {
-    BINDING_STATES.into_iter().find(|s| s.name().to_uppercase() == word)
+    BINDING_STATES.into_iter().find(|s| s.name().to_ascii_uppercase() == word)
 }
 
 /// The seven binding states in draft-12 order.
@@ -130,5 +130,20 @@ pub fn binding_meaning(state: BindingState) -> &'static str {
         BindingState::Abandoned => "unusable until it ends",
         BindingState::Reset => "freed by an operator, waiting for the peer",
         BindingState::Backup => "available, the secondary may lease it",
+    }
+}
+
+/// `v` with `places` decimals, written without the standard float formatter
+/// (which would add several kilobytes to the page for SVG coordinates).
+pub fn fixed(v: f64, places: u32) -> String {
+    let scale = 10u64.pow(places.min(6));
+    let scaled = (v * scale as f64).round();
+    let sign = if scaled < 0.0 { "-" } else { "" };
+    let n = scaled.abs() as u64;
+    let (int, frac) = (n / scale, n % scale);
+    if places == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac:0width$}", width = places.min(6) as usize)
     }
 }

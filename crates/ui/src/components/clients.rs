@@ -25,7 +25,8 @@ pub fn clients_table(props: &ClientsProps) -> Html {
     let labels = &props.loaded.labels.clients;
     let rows = props.world.clients().iter().zip(labels).enumerate().map(|(i, (c, label))| {
         let acting = props.acting == Some(i);
-        html! { <ClientRow key={label.key.clone()} label={label.clone()} client={c.clone()} {acting} /> }
+        let (key, label) = (label.key.clone(), label.clone());
+        html! { <ClientRow {key} {label} client={c.clone()} {acting} /> }
     });
     html! {
         <section class="panel clients" aria-labelledby="clients-title">
@@ -71,7 +72,8 @@ pub fn client_row(props: &RowProps) -> Html {
     let lease =
         if held { Duration::from_secs(u64::from(c.lease_time)).human() } else { "—".into() };
     html! {
-        <tr class={classes!(props.acting.then_some("acting"))} data-client={props.label.name.clone()}
+        <tr class={classes!(props.acting.then_some("acting"))}
+            data-client={props.label.name.clone()}
             data-state={state}>
             <th scope="row">{ props.label.name.clone() }</th>
             <td class="mono">{ props.label.mac.clone() }</td>

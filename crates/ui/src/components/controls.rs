@@ -125,7 +125,7 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
             <Marks loaded={props.loaded.clone()} />
             <input id="scrubber" type="range" min="0" max={total.to_string()}
                 value={props.step.to_string()} {oninput} aria-label="Timeline"
-                style={format!("--fill: {:.3}%", pct(props.step))} />
+                style={format!("--fill: {}%", crate::text::fixed(pct(props.step), 3))} />
         </div>
     }
 }
@@ -147,7 +147,8 @@ pub fn marks(props: &MarksProps) -> Html {
     let marks = scripted.step_by(stride).map(|s| {
         let left = (s.index as f64 + 1.0) * 100.0 / total;
         let title = format!("{} · {}", s.at.clock(), s.summary(&loaded.config));
-        html! { <span class="mark" style={format!("left: {left:.3}%")} {title}></span> }
+        let style = format!("left: {}%", crate::text::fixed(left, 3));
+        html! { <span class="mark" {style} {title}></span> }
     });
     html! { <div class="marks" aria-hidden="true">{ for marks }</div> }
 }

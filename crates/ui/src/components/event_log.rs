@@ -54,14 +54,16 @@ pub fn event_log(props: &LogProps) -> Html {
         <section class="panel log" aria-labelledby="log-title">
             <div class="panel-head">
                 <h2 id="log-title">{ "Event log" }</h2>
-                <span class="panel-note">{ format!("{total} steps · click one to go there") }</span>
+                <span class="panel-note">
+                    { format!("{total} steps · click one to go there") }
+                </span>
             </div>
             <div class="log-scroll" ref={scroller} {onscroll}>
-                <div style={format!("height: {}px", first as f64 * ROW)}></div>
+                <div style={spacer(first as f64 * ROW)}></div>
                 <ol id="event-log" start={(first + 1).to_string()}>
                     { for (first..last).map(|i| row(props, i)) }
                 </ol>
-                <div style={format!("height: {}px", (total - last) as f64 * ROW)}></div>
+                <div style={spacer((total - last) as f64 * ROW)}></div>
             </div>
         </section>
     }
@@ -112,4 +114,9 @@ fn row(props: &LogProps, i: usize) -> Html {
             <span class="log-text">{ summary }</span>
         </li>
     }
+}
+
+/// The style of an empty block standing in for rows not rendered.
+fn spacer(height: f64) -> String {
+    format!("height: {}px", crate::text::fixed(height, 0))
 }

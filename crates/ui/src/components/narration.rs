@@ -86,7 +86,7 @@ fn start(props: &NarrationProps) -> Html {
     let cfg = &props.loaded.config;
     let world = &props.world;
     let states =
-        [Role::Primary, Role::Secondary].map(|r| world.server(r).state.name().to_uppercase());
+        [Role::Primary, Role::Secondary].map(|r| world.server(r).state.name().to_ascii_uppercase());
     let off = world.clients().iter().filter(|c| c.state == ClientState::Off).count();
     let heading = format!("Start · {} steps", props.loaded.total());
     let first =
@@ -101,7 +101,9 @@ fn start(props: &NarrationProps) -> Html {
                 { format!("The primary is in {}, the secondary in {}; {off} of {} clients are off.",
                     states[0], states[1], cfg.clients.len()) }
             </p>
-            <p class="narr-hint">{ "Press play, or step forward with →, to see what happens." }</p>
+            <p class="narr-hint">
+                { "Press play, or step forward with →, to see what happens." }
+            </p>
             { for first.map(|f| html! {
                 <p class="narr-next"><span class="kind">{ "first" }</span>{ f }</p>
             }) }

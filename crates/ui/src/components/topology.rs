@@ -112,20 +112,20 @@ fn route(places: &[Place], from: Node, to: Node, short: f64) -> Option<String> {
         (Node::Client(c), Node::Primary | Node::Secondary) => {
             let (x, y) = client(c)?;
             let sy = server_mid(role_of(to)?);
-            format!("M{x:.1} {y:.1}H{BUS_X}V{sy:.1}H{:.1}", SERVER_X - short)
+            format!("M{} {}H{}V{}H{}", num(x), num(y), num(BUS_X), num(sy), num(SERVER_X - short))
         }
         (Node::Primary | Node::Secondary, Node::Client(c)) => {
             let (x, y) = client(c)?;
             let sy = server_mid(role_of(from)?);
-            format!("M{SERVER_X} {sy:.1}H{BUS_X}V{y:.1}H{:.1}", x + short)
+            format!("M{} {}H{}V{}H{}", num(SERVER_X), num(sy), num(BUS_X), num(y), num(x + short))
         }
         (Node::Primary, Node::Secondary) => {
             let (y0, y1) = (PRIMARY_Y + SERVER_H, SECONDARY_Y - short);
-            format!("M{LINK_X} {y0:.1}V{y1:.1}")
+            format!("M{} {}V{}", num(LINK_X), num(y0), num(y1))
         }
         (Node::Secondary, Node::Primary) => {
             let (y0, y1) = (SECONDARY_Y, PRIMARY_Y + SERVER_H + short);
-            format!("M{LINK_X} {y0:.1}V{y1:.1}")
+            format!("M{} {}V{}", num(LINK_X), num(y0), num(y1))
         }
         _ => return None,
     })
@@ -261,8 +261,12 @@ pub fn topology(props: &TopologyProps) -> Html {
                     acting={acting == Some(Node::Primary)} />
                 <ServerNode role={Role::Secondary} world={props.world.clone()}
                     acting={acting == Some(Node::Secondary)} />
-                <g class="clients">{ for (0..n).map(|i| client_node(props, &places, i, acting)) }</g>
-                <g class="flights">{ for flights.iter().map(|f| flight_html(f, flight_ms, &props.act)) }</g>
+                <g class="clients">
+                    { for (0..n).map(|i| client_node(props, &places, i, acting)) }
+                </g>
+                <g class="flights">
+                    { for flights.iter().map(|f| flight_html(f, flight_ms, &props.act)) }
+                </g>
             </svg>
             <GapBadge loaded={props.loaded.clone()} step={props.step} />
         </div>
@@ -320,23 +324,34 @@ pub fn wires(props: &WiresProps) -> Html {
         ports.iter().map(|p| p.1).chain([server_mid(Role::Primary), server_mid(Role::Secondary)]);
     let (top, bottom) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
     let stubs = list.then(|| {
-        let stub = |&(x, y): &(f64, f64)| wire("wire", format!("M{x:.1} {y:.1}H{BUS_X}"));
+        let stub =
+            |&(x, y): &(f64, f64)| wire("wire", format!("M{} {}H{}", num(x), num(y), num(BUS_X)));
         ports.iter().map(stub).collect::<Html>()
     });
     let (link_top, link_mid) = (PRIMARY_Y + SERVER_H, (PRIMARY_Y + SERVER_H + SECONDARY_Y) / 2.0);
     html! {
         <g class="wires">
             { for stubs }
-            { wire("wire bus", format!("M{BUS_X} {top:.1}V{bottom:.1}")) }
-            { wire("wire", format!("M{BUS_X} {:.1}H{SERVER_X}", server_mid(Role::Primary))) }
-            { wire("wire", format!("M{BUS_X} {:.1}H{SERVER_X}", server_mid(Role::Secondary))) }
-            { wire("wire link", format!("M{LINK_X} {link_top:.1}V{SECONDARY_Y}")) }
+            { wire("wire bus", format!("M{} {}V{}", num(BUS_X), num(top), num(bottom))) }
+            { wire("wire", horizontal(BUS_X, server_mid(Role::Primary), SERVER_X)) }
+            { wire("wire", horizontal(BUS_X, server_mid(Role::Secondary), SERVER_X)) }
+            { wire("wire link", vertical(LINK_X, link_top, SECONDARY_Y)) }
             { caption("wire-label", LINK_X + 12.0, link_mid - 4.0, "failover link") }
             { caption("wire-label dim", LINK_X + 12.0, link_mid + 10.0, "TCP 647") }
             { caption("wire-label", BUS_X + 8.0, HEIGHT / 2.0 - 4.0, "LAN") }
             { caption("wire-label dim", BUS_X + 8.0, HEIGHT / 2.0 + 10.0, "UDP 67/68") }
         </g>
     }
+}
+
+/// An SVG path from (x0, y) straight across to x1.
+fn horizontal(x0: f64, y: f64, x1: f64) -> String {
+    format!("M{} {}H{}", num(x0), num(y), num(x1))
+}
+
+/// An SVG path from (x, y0) straight down to y1.
+fn vertical(x: f64, y0: f64, y1: f64) -> String {
+    format!("M{} {}V{}", num(x), num(y0), num(y1))
 }
 
 fn wire(class: &'static str, d: String) -> Html {
@@ -349,7 +364,7 @@ fn caption(class: &'static str, x: f64, y: f64, text: &'static str) -> Html {
 
 /// An SVG number with one decimal.
 pub fn num(v: f64) -> String {
-    format!("{v:.1}")
+    crate::text::fixed(v, 1)
 }
 
 /// Props of [`GapBadge`].

@@ -44,14 +44,16 @@ pub fn server_node(props: &ServerProps) -> Html {
     html! {
         <g {class} data-node={props.role.name()} transform={format!("translate({SERVER_X} {top})")}>
             <rect class="node-box" width={num(SERVER_W)} height={num(SERVER_H)} rx="12" />
-            <text class="server-name" x="16" y="25">{ props.role.name().to_uppercase() }</text>
+            <text class="server-name" x="16" y="25">
+                { props.role.name().to_ascii_uppercase() }
+            </text>
             <text class="server-addr" x={num(SERVER_W - 16.0)} y="25" text-anchor="end">
                 { server.address.to_string() }
             </text>
             <g class={classes!("fo-state", state.to_string())} transform="translate(16 35)">
                 <rect width={num(state.len() as f64 * 8.8 + 28.0)} height="20" rx="10" />
                 <circle cx="10" cy="10" r="3.5" />
-                <text x="19" y="14">{ state.to_uppercase() }</text>
+                <text x="19" y="14">{ state.to_ascii_uppercase() }</text>
             </g>
             <Counts world={props.world.clone()} role={props.role} />
             <text class="server-queue" x="16" y="90">{ waiting }</text>
@@ -89,7 +91,7 @@ pub fn counts(props: &CountsProps) -> Html {
         let at = x;
         x += 16.0 + label.len() as f64 * 6.2 + 12.0;
         html! {
-            <g transform={format!("translate({at:.1} 0)")}>
+            <g transform={format!("translate({} 0)", num(at))}>
                 <title>{ format!("{n} {}", state.name()) }</title>
                 <rect class={classes!("swatch", format!("b-{}", state.name()))} y="-9" width="11"
                     height="11" rx="2.5" />
@@ -144,18 +146,18 @@ fn client_box(props: &ClientProps, x: f64, y: f64) -> Html {
     let state = c.state.name();
     let via = c.server.map(|r| format!("via {}", r.name())).unwrap_or_default();
     let chip_w = state.len() as f64 * 7.0 + 16.0;
-    let chip_at = format!("translate({:.1} 8)", CLIENT_W - 12.0 - chip_w);
+    let chip_at = format!("translate({} 8)", num(CLIENT_W - 12.0 - chip_w));
     let address_class = classes!("client-addr", c.address.is_none().then_some("dim"));
     let address = c.address.map(|a| a.to_string()).unwrap_or_else(|| "no address".into());
     html! {
         <g class={client_class(props)} data-node={props.name.clone()}
-            transform={format!("translate({x:.1} {y:.1})")}>
+            transform={format!("translate({} {})", num(x), num(y))}>
             <rect class="node-box" width={num(CLIENT_W)} height={num(CLIENT_H)} rx="10" />
             <text class="client-name" x="14" y="22">{ props.name.clone() }</text>
             <g class="client-chip" transform={chip_at}>
                 <rect width={num(chip_w)} height="18" rx="9" />
                 <text x={num(chip_w / 2.0)} y="13" text-anchor="middle">
-                    { state.to_uppercase() }
+                    { state.to_ascii_uppercase() }
                 </text>
             </g>
             <text class={address_class} x="14" y="43">{ address }</text>
