@@ -26,8 +26,7 @@ pub struct Loaded {
 /// Reads the scenario a SCENARIO word names and validates it.
 pub fn load(word: &str) -> Result<Loaded, CliError> {
     if is_path(word) {
-        let text = std::fs::read_to_string(word)
-            .map_err(|e| CliError::Input(format!("{word}: cannot read the file: {e}")))?;
+        let text = read_text(word)?;
         let scenario = Scenario::from_toml(&text).map_err(|e| located(word, &e))?;
         let config = scenario.validate().map_err(|e| located(word, &e))?;
         return Ok(Loaded { scenario, config });
@@ -101,4 +100,48 @@ mod tests {
         let err = load("no-such-scenario").unwrap_err().to_string();
         assert!(err.contains("'no-such-scenario'") && err.contains("dhcpfo list"), "{err}");
     }
+}
+
+/// The largest scenario or configuration file read (1 MiB).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a text file of at most [`MAX_FILE_BYTES`], so that a wrong path
+/// (`/dev/zero`, a capture) fails fast instead of filling memory.
+pub fn read_text(path: &str) -> Result<String, CliError> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| CliError::Input(format!("{path}: cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let msg =
+            format!("{path}: larger than {} KiB; is it the right file?", MAX_FILE_BYTES / 1024);
+        return Err(CliError::Input(msg));
+    }
+    String::from_utf8(bytes).map_err(|_| CliError::Input(format!("{path}: not UTF-8 text")))
+}
+
+/// The world after every step at or before `at`, without keeping the trace.
+/// An instant past the scenario's end, or beyond the step limit, is refused.
+pub fn world_at(
+    cfg: std::sync::Arc<dhcpfo_engine::Config>,
+    at: Time,
+) -> Result<dhcpfo_engine::World, CliError> {
+    use dhcpfo_engine::timeline::MAX_STEPS;
+    if at > cfg.end {
+        let (at, end) = (at.clock(), cfg.end.clock());
+        return Err(CliError::Input(format!("--at {at} is after the end of the run ({end})")));
+    }
+    let mut world = dhcpfo_engine::World::new(cfg);
+    let mut steps = 0usize;
+    while world.step_until(at).is_some() {
+        steps += 1;
+        if steps >= MAX_STEPS && world.next_event_at().is_some_and(|t| t <= at) {
+            let reached = world.now().clock_millis();
+            let msg =
+                format!("the run reaches the {MAX_STEPS}-step limit at {reached}, before --at");
+            return Err(CliError::Input(msg));
+        }
+    }
+    Ok(world)
 }

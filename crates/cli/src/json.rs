@@ -1,7 +1,7 @@
 //! The JSON form of one trace step, as `dhcpfo run --format json` prints it.
 //!
-//! One object per step: `index`, `time` (`HH:MM:SS.mmm`), `at_ms`, `kind`
-//! (`script`, `receive`, `timer`), `node`, `summary`, `why` (every reason in
+//! One object per step: `index` (from 0), `step` (from 1, as the page counts),
+//! `time` (`HH:MM:SS.mmm`), `at_ms`, `kind` (`script`, `receive`, `timer`), `node`, `summary`, `why` (every reason in
 //! one paragraph), `whys` (one sentence per reason) and `effects`, each a
 //! tagged object: `sent` (with the whole packet), `lease`, `client` or
 //! `note`. Nodes are named as the scenario names them.
@@ -17,6 +17,8 @@ use dhcpfo_engine::{Config, Packet, Step};
 pub struct StepJson<'a> {
     /// Position in the trace, from 0.
     pub index: u32,
+    /// The step's number as the page, `#N` lines and share links count: `index + 1`.
+    pub step: u32,
     /// Virtual time, `HH:MM:SS.mmm`.
     pub time: String,
     /// Virtual time in milliseconds since the start.
@@ -102,6 +104,7 @@ impl<'a> StepJson<'a> {
         let actor = node_name(cfg, step.node);
         StepJson {
             index: step.index,
+            step: step.index + 1,
             time: step.at.clock_millis(),
             at_ms: step.at.millis(),
             kind: step.kind(),

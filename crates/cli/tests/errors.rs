@@ -78,3 +78,18 @@ fn leases_needs_a_known_server() {
     assert!(message.contains("--server"), "{message}");
     assert!(refused(&["leases", "dhcprelease", "--server", "primary"]).contains("--at"));
 }
+
+#[test]
+fn state_after_the_end_of_the_run_is_refused() {
+    let message = refused(&["state", "dhcprelease", "--at", "25:00:00"]);
+    assert!(message.contains("after the end of the run (00:38:27)"), "{message}");
+}
+
+#[test]
+fn a_file_that_is_not_a_scenario_is_refused_quickly() {
+    let dir = common::Scratch::new("big-file");
+    let path = dir.0.join("big.toml");
+    std::fs::write(&path, vec![b'#'; 2 * 1024 * 1024]).unwrap();
+    let message = refused(&["check", path.to_str().unwrap()]);
+    assert!(message.contains("larger than 1024 KiB"), "{message}");
+}

@@ -62,7 +62,7 @@ fn sent_effects_carry_the_whole_packet() {
 fn text_lines_show_time_step_and_reasons() {
     let text = ok(&["run", "dhcprelease", "--until", "00:00:00"]);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("00:00:00.000  #0  script: laptop boots"), "{}", lines[0]);
+    assert!(lines[0].starts_with("00:00:00.000  #1  script: laptop boots"), "{}", lines[0]);
     assert!(lines[1].trim_start().starts_with("· "), "{}", lines[1]);
     let brief = ok(&["run", "dhcprelease", "--until", "00:00:00", "--brief"]);
     assert_eq!(brief.lines().count(), 2, "{brief}");
@@ -95,7 +95,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     // The reader is dropped here, as `head -1` would close it.
     let out = child.wait_with_output().unwrap();
-    assert!(first.starts_with("00:00:00.000  #0"), "{first}");
+    assert!(first.starts_with("00:00:00.000  #1"), "{first}");
     assert!(out.status.success(), "{:?}", out.status);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

@@ -37,7 +37,7 @@ impl ScenarioError {
 }
 
 /// A duration written either as text (`"1h30m"`) or as whole seconds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum DurationSpec {
     /// Whole seconds.
@@ -47,13 +47,61 @@ pub enum DurationSpec {
 }
 
 /// An instant written either as text (`"00:33:27"`) or as seconds since the start.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum TimeSpec {
     /// Seconds since the start.
     Seconds(u64),
     /// `HH:MM:SS` or `HH:MM:SS.mmm`.
     Text(String),
+}
+
+/// Reads whole seconds or text, with a message that says which forms work.
+struct SecondsOrText(&'static str);
+
+impl serde::de::Visitor<'_> for SecondsOrText {
+    type Value = Result<u64, String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Ok(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        u64::try_from(v).map(Ok).map_err(|_| E::custom(format!("{v} is negative; {}", self.0)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        let _ = v;
+        Err(E::custom(format!("a fractional number is not allowed here; {}", self.0)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Err(v.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let expecting = "write a duration as whole seconds or as text such as \"90s\" or \"1h30m\"";
+        Ok(match d.deserialize_any(SecondsOrText(expecting))? {
+            Ok(secs) => DurationSpec::Seconds(secs),
+            Err(text) => DurationSpec::Text(text),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let expecting = "write a time as whole seconds or as text such as \"00:33:27\"";
+        Ok(match d.deserialize_any(SecondsOrText(expecting))? {
+            Ok(secs) => TimeSpec::Seconds(secs),
+            Err(text) => TimeSpec::Text(text),
+        })
+    }
 }
 
 /// A scenario as written in TOML (or JSON inside a share URL).
@@ -395,6 +443,12 @@ pub const DEFAULT_START_EPOCH: u64 = 946_684_800;
 
 /// The most addresses a pool may have (keeps the page and the engine fast).
 pub const MAX_POOL: usize = 4096;
+/// The longest title.
+pub const MAX_TITLE: usize = 200;
+/// The longest description.
+pub const MAX_DESCRIPTION: usize = 5000;
+/// The longest client name.
+pub const MAX_NAME: usize = 64;
 /// The most clients a scenario may have.
 pub const MAX_CLIENTS: usize = 1000;
 /// The latest end a scenario may ask for: 30 days.
@@ -409,7 +463,13 @@ impl Scenario {
     /// Parses JSON text (the share-URL form).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         serde_json::from_str(text).map_err(|e| {
-            ScenarioError::at(format!("line {}, column {}", e.line(), e.column()), e.to_string())
+            // serde_json repeats the position at the end of its message.
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            ScenarioError::at(format!("line {}, column {}", e.line(), e.column()), message)
         })
     }
 
@@ -493,6 +553,8 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
     if s.title.trim().is_empty() {
         return err("title", "a scenario needs a title");
     }
+    check_text(&s.title, "title", MAX_TITLE)?;
+    check_text(&s.description, "description", MAX_DESCRIPTION)?;
     let failover = validate_failover(&s.failover)?;
     let (subnet, pool) = validate_pool(&s.pool)?;
     let primary_address = server_address(&s.network.primary, "network.primary", subnet, &pool, 1)?;
@@ -508,15 +570,23 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
     let last_event = events.last().map(|e| e.at).unwrap_or(Time::ZERO);
     let end = match &s.end {
         Some(spec) => instant(spec, "end")?,
-        None => last_event.plus(Duration::from_secs(300)),
+        None => last_event.plus(Duration::from_secs(300)).min(Time::from_secs(MAX_END_SECS)),
     };
     if end.secs() > MAX_END_SECS {
         return err("end", "a run may last at most 30 days");
+    }
+    if let Some(i) = s.events.iter().position(|e| instant(&e.at, "").is_ok_and(|t| t > end)) {
+        let msg = format!("this event comes after the end of the run ({})", end.clock());
+        return err(format!("event[{i}].at"), msg);
     }
     let start_epoch = match &s.start {
         Some(label) => crate::time::parse_utc(label).or_else(|m| err("start", m))?,
         None => DEFAULT_START_EPOCH,
     };
+    // Failover messages and captures carry 32-bit Unix times.
+    if start_epoch + MAX_END_SECS > u64::from(u32::MAX) {
+        return err("start", "the start must be early enough for 32-bit times (before 2106)");
+    }
     Ok(Config {
         title: s.title.clone(),
         description: s.description.clone(),
@@ -610,6 +680,20 @@ fn check_start_mode(start: Option<&str>) -> Result<(), ScenarioError> {
     }
 }
 
+/// Text shown in the page and printed one line per step: bounded, no control characters
+/// (newlines and tabs are allowed in descriptions only).
+fn check_text(text: &str, path: &str, max: usize) -> Result<(), ScenarioError> {
+    let count = text.chars().count();
+    if count > max {
+        return err(path, format!("{count} characters; at most {max}"));
+    }
+    let multi_line = path == "description";
+    if text.chars().any(|c| c.is_control() && !(multi_line && (c == '\n' || c == '\t'))) {
+        return err(path, "control characters (such as a line break) are not allowed here");
+    }
+    Ok(())
+}
+
 fn address(text: &str, path: &str) -> Result<Ipv4Addr, ScenarioError> {
     text.parse().or_else(|_| err(path, format!("'{text}' is not an IPv4 address")))
 }
@@ -628,6 +712,16 @@ fn validate_pool(p: &PoolSection) -> Result<(Subnet, Vec<Ipv4Addr>), ScenarioErr
     }
     if u32::from(last) < u32::from(first) {
         return err("pool.range", "the range ends before it starts");
+    }
+    let broadcast = Ipv4Addr::from(u32::from(subnet.host(0)) | !subnet.mask());
+    for (i, a) in [first, last].iter().enumerate() {
+        if *a == subnet.host(0) || *a == broadcast {
+            let what = if *a == broadcast { "broadcast" } else { "network" };
+            return err(
+                format!("pool.range[{i}]"),
+                format!("{a} is the {what} address of {subnet}"),
+            );
+        }
     }
     let size = (u32::from(last) - u32::from(first)) as usize + 1;
     if size > MAX_POOL {
@@ -719,6 +813,11 @@ fn validate_clients(specs: &[ClientSpec]) -> Result<Vec<ClientConfig>, ScenarioE
         if clients.iter().any(|o| o.mac == client.mac) {
             return err(format!("client[{i}].mac"), format!("{} is used twice", client.mac));
         }
+        if client.client_id.is_some() && clients.iter().any(|o| o.client_id == client.client_id) {
+            let msg =
+                "this client identifier is used twice; servers would take both for one client";
+            return err(format!("client[{i}].client_id"), msg);
+        }
         clients.push(client);
     }
     Ok(clients)
@@ -728,6 +827,7 @@ fn validate_client(c: &ClientSpec, path: &str) -> Result<ClientConfig, ScenarioE
     if c.name.trim().is_empty() {
         return err(format!("{path}.name"), "a client needs a name");
     }
+    check_text(&c.name, &format!("{path}.name"), MAX_NAME)?;
     let mac: Mac = c.mac.parse().or_else(|m: String| err(format!("{path}.mac"), m))?;
     let client_id = match &c.client_id {
         None => None,
@@ -854,6 +954,57 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("bogus"), "{e:?}");
+    }
+
+    #[test]
+    fn odd_values_are_refused_with_their_place() {
+        let base = builtin(DEFAULT_SCENARIO).unwrap();
+        let refused = |f: &dyn Fn(&mut Scenario)| {
+            let mut s = base.clone();
+            f(&mut s);
+            s.validate().unwrap_err()
+        };
+        let e = refused(&|s| s.end = Some(TimeSpec::Text("00:10:00".into())));
+        assert_eq!(e.location, "event[2].at", "{e}");
+        let e = refused(&|s| {
+            s.clients[0].client_id = Some("01:02".into());
+            s.clients[1].client_id = Some("01:02".into());
+        });
+        assert_eq!(e.location, "client[1].client_id", "{e}");
+        let e = refused(&|s| s.pool.range = ["192.0.2.0".into(), "192.0.2.9".into()]);
+        assert!(e.message.contains("network address"), "{e}");
+        let e = refused(&|s| s.pool.range = ["192.0.2.250".into(), "192.0.2.255".into()]);
+        assert!(e.message.contains("broadcast address"), "{e}");
+        let e = refused(&|s| s.title = "x".repeat(MAX_TITLE + 1));
+        assert_eq!(e.location, "title", "{e}");
+        let e = refused(&|s| s.clients[0].name = "two\nlines".into());
+        assert_eq!(e.location, "client[0].name", "{e}");
+        let e = refused(&|s| s.start = Some("2106-02-07T06:28:16Z".into()));
+        assert_eq!(e.location, "start", "{e}");
+        // An event at the very end of the allowed span does not blame a missing `end`.
+        let mut s = base.clone();
+        s.events[3].at = TimeSpec::Seconds(MAX_END_SECS);
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn numbers_in_the_wrong_form_say_which_forms_work() {
+        let text = |at: &str| {
+            format!(
+                "title = \"t\"\n[pool]\nsubnet = \"192.0.2.0/24\"\nrange = [\"192.0.2.10\", \
+                 \"192.0.2.20\"]\n[[client]]\nname = \"a\"\nmac = \"02:00:00:00:00:01\"\n\
+                 [[event]]\nat = {at}\nclient = \"a\"\naction = \"boot\"\n"
+            )
+        };
+        let e = Scenario::from_toml(&text("-1")).unwrap_err();
+        assert!(e.message.contains("negative"), "{e}");
+        let e = Scenario::from_toml(&text("1.5")).unwrap_err();
+        assert!(e.message.contains("fractional"), "{e}");
+        let e = Scenario::from_toml(&text("true")).unwrap_err();
+        assert!(e.message.contains("whole seconds"), "{e}");
+        assert!(Scenario::from_toml(&text("\"00:00:05\"")).is_ok());
+        let e = Scenario::from_json("{\"title\": 1}").unwrap_err();
+        assert!(!e.message.contains(" at line "), "{e}");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::scenario::{builtin, Scenario, ScenarioError};
 
 /// The largest decompressed scenario accepted from a URL.
 const MAX_JSON: usize = 256 * 1024;
-/// The largest fragment accepted.
-const MAX_FRAGMENT: usize = 64 * 1024;
+/// The largest fragment accepted (and so the largest one worth making).
+pub const MAX_FRAGMENT: usize = 64 * 1024;
 
 /// Why a fragment could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -31,7 +31,8 @@ Usage: dhcpfo check SCENARIO
 SCENARIO is a built-in name (see `dhcpfo list`) or a path to a TOML file.
 Each violation is printed once, when it appears, with its time and step.
 
-Exit status: 0 no violation, 1 violations found, 2 the scenario is invalid.
+Exit status: 0 no violation, 1 violations found or the run was cut at the step
+limit before its end, 2 the scenario is invalid.
 
 Options:
   -h, --help     show this help
@@ -72,9 +73,19 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         )?;
         return Ok(ExitCode::from(1));
     }
+    if tally.truncated {
+        writeln!(
+            out,
+            "INCOMPLETE: no violations in {} steps, but the run stopped at the {MAX_STEPS}-step \
+             limit at {}, before the scenario's end {end}",
+            tally.steps,
+            tally.last_at.clock_millis()
+        )?;
+        return Ok(ExitCode::from(1));
+    }
     writeln!(
         out,
-        "ok: {} steps, no violations (last step at {}, scenario ends {end}{limit})",
+        "ok: {} steps, no violations (last step at {}, scenario ends {end})",
         tally.steps,
         tally.last_at.clock_millis()
     )?;

@@ -38,8 +38,7 @@ Options:
 /// Runs the command.
 pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let path = args.single("CONF")?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("{path}: cannot read the file: {e}")))?;
+    let text = crate::input::read_text(path)?;
     let imported = conf::import(&text).map_err(|e| CliError::Input(format!("{path}: {e}")))?;
     for note in &imported.notes {
         eprintln!(

@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use dhcpfo_engine::{leases, Role, Timeline};
+use dhcpfo_engine::{leases, Role};
 
 use crate::args::{Opt, Parsed};
 use crate::error::CliError;
@@ -44,8 +44,7 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             return Err(CliError::Input(msg));
         }
     };
-    let timeline = Timeline::run(loaded.config);
-    let world = timeline.world_after(timeline.steps_until(at));
+    let world = input::world_at(loaded.config, at)?;
     write!(out, "{}", leases::write_at(&world, role, at))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -94,7 +94,9 @@ fn write_step(
             writeln!(out)?;
         }
         Format::Text { brief } => {
-            writeln!(out, "{}  #{}  {}", step.at.clock_millis(), step.index, step.summary(cfg))?;
+            // Step N is the N-th step, as the page and share links count.
+            let n = step.index + 1;
+            writeln!(out, "{}  #{n}  {}", step.at.clock_millis(), step.summary(cfg))?;
             if !brief {
                 for why in step.whys(cfg) {
                     writeln!(out, "{WHY_INDENT}{why}")?;

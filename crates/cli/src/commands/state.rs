@@ -3,12 +3,12 @@
 //! Prints the engine's [`Snapshot`] (the contract other tools read): both
 //! servers with every pool address, and every client, as they are after every
 //! step at or before TIME, labelled with TIME. A TIME after the scenario's end
-//! shows the final state.
+//! is refused with the time the run ends.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use dhcpfo_engine::{Snapshot, Timeline};
+use dhcpfo_engine::Snapshot;
 
 use crate::args::{Opt, Parsed};
 use crate::error::CliError;
@@ -40,10 +40,7 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let loaded = input::load(args.single("SCENARIO")?)?;
     let at = input::time("at", args.required("at", "TIME")?)?;
 
-    // The timeline replays exactly the steps at or before `at`; events the
-    // world drops without a step (cancelled timers) cannot overshoot it.
-    let timeline = Timeline::run(loaded.config);
-    let world = timeline.world_after(timeline.steps_until(at));
+    let world = input::world_at(loaded.config, at)?;
     writeln!(out, "{}", Snapshot::at(&world, at).to_json())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -74,7 +74,17 @@ fn encode(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     }
     let base = args.value("base").unwrap_or(DEFAULT_BASE);
     let base = base.split_once('#').map_or(base, |(before, _)| before);
-    writeln!(out, "{base}#{}", share::encode(&loaded.scenario, step))?;
+    let fragment = share::encode(&loaded.scenario, step);
+    if fragment.len() > share::MAX_FRAGMENT {
+        let msg = format!(
+            "the link would be {} characters, more than the {} a link may carry; \
+             share the scenario file instead",
+            fragment.len(),
+            share::MAX_FRAGMENT
+        );
+        return Err(CliError::Input(msg));
+    }
+    writeln!(out, "{base}#{fragment}")?;
     Ok(ExitCode::SUCCESS)
 }
 
