@@ -72,36 +72,6 @@ fn to_millis(text: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tells_paths_from_names() {
-        assert!(is_path("scenarios/x.toml"));
-        assert!(is_path("x.toml"));
-        assert!(is_path("./x"));
-        assert!(!is_path("dhcprelease"));
-    }
-
-    #[test]
-    fn times_keep_whole_milliseconds() {
-        assert_eq!(time("at", "00:33:27.0015").unwrap(), Time(2_007_001));
-        assert_eq!(time("at", "00:33:27.5").unwrap(), Time(2_007_500));
-        assert_eq!(time("at", "2007").unwrap(), Time(2_007_000));
-        let err = time("at", "00:61:00").unwrap_err().to_string();
-        assert!(err.starts_with("--at: "), "{err}");
-        assert!(time("at", "soon").is_err());
-        assert!(time("at", "00:00:01.12x4").is_err());
-    }
-
-    #[test]
-    fn unknown_names_point_at_the_list() {
-        let err = load("no-such-scenario").unwrap_err().to_string();
-        assert!(err.contains("'no-such-scenario'") && err.contains("dhcpfo list"), "{err}");
-    }
-}
-
 /// The largest scenario or configuration file read (1 MiB).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -144,4 +114,34 @@ pub fn world_at(
         }
     }
     Ok(world)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_paths_from_names() {
+        assert!(is_path("scenarios/x.toml"));
+        assert!(is_path("x.toml"));
+        assert!(is_path("./x"));
+        assert!(!is_path("dhcprelease"));
+    }
+
+    #[test]
+    fn times_keep_whole_milliseconds() {
+        assert_eq!(time("at", "00:33:27.0015").unwrap(), Time(2_007_001));
+        assert_eq!(time("at", "00:33:27.5").unwrap(), Time(2_007_500));
+        assert_eq!(time("at", "2007").unwrap(), Time(2_007_000));
+        let err = time("at", "00:61:00").unwrap_err().to_string();
+        assert!(err.starts_with("--at: "), "{err}");
+        assert!(time("at", "soon").is_err());
+        assert!(time("at", "00:00:01.12x4").is_err());
+    }
+
+    #[test]
+    fn unknown_names_point_at_the_list() {
+        let err = load("no-such-scenario").unwrap_err().to_string();
+        assert!(err.contains("'no-such-scenario'") && err.contains("dhcpfo list"), "{err}");
+    }
 }
