@@ -9,8 +9,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use dhcpfo_engine::invariant::{self, Violation};
+use dhcpfo_engine::invariant;
 use dhcpfo_engine::timeline::MAX_STEPS;
+use dhcpfo_engine::Why;
 use dhcpfo_engine::{Time, World};
 
 use crate::args::{Opt, Parsed};
@@ -29,7 +30,7 @@ the server that granted it).
 Usage: dhcpfo check SCENARIO
 
 SCENARIO is a built-in name (see `dhcpfo list`) or a path to a TOML file.
-Each violation is printed once, when it appears, with its time and step.
+Each violation is printed with the time and step that revealed it.
 
 Exit status: 0 no violation, 1 violations found or the run was cut at the step
 limit before its end, 2 the scenario is invalid.
@@ -95,23 +96,22 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
 /// Steps `world` to its end, printing each violation as it appears.
 fn watch(mut world: World, out: &mut dyn Write) -> Result<Tally, CliError> {
     let mut tally = Tally::default();
-    let mut previous = Vec::new();
-    let mut report = |label: String, found: Vec<Violation>, tally: &mut Tally| {
-        let fresh: Vec<&Violation> = found.iter().filter(|v| !previous.contains(*v)).collect();
-        for v in &fresh {
-            writeln!(out, "{label}  {}: {}", v.address, v.message)?;
-        }
-        tally.violations += fresh.len();
-        previous = found;
-        Ok::<(), std::io::Error>(())
-    };
-
-    report("start".into(), invariant::check(&world), &mut tally)?;
+    // The whole world once at the start; after that the engine's monitor checks
+    // the addresses each step touches and records what it finds in the step.
+    for v in invariant::check(&world) {
+        writeln!(out, "start  {}: {}", v.address, v.message)?;
+        tally.violations += 1;
+    }
     while let Some(step) = world.step() {
         tally.steps += 1;
         tally.last_at = step.at;
-        let label = format!("{}  #{}", step.at.clock_millis(), step.index);
-        report(label, invariant::check(&world), &mut tally)?;
+        for e in &step.effects {
+            if let Why::SafetyViolation { address, message } = e.why() {
+                let n = step.index + 1;
+                writeln!(out, "{}  #{n}  {address}: {message}", step.at.clock_millis())?;
+                tally.violations += 1;
+            }
+        }
         if tally.steps >= MAX_STEPS {
             tally.truncated = world.next_event_at().is_some();
             break;
