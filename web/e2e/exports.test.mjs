@@ -96,8 +96,9 @@ export const tests = [
         // Captions are upper-cased by the style sheet, and innerText follows it.
         assert(text.toLowerCase().includes('failover header'), 'no failover header section');
         for (const field of ['length', 'payload offset', 'time', 'xid',
-          '3 (BNDUPD)', '2 assigned IP address', '3 binding status', '13 lease expiration time',
-          '18 potential expiration time', '25 start time of state']) {
+          '3 (BNDUPD)', 'assigned-IP-address (2)', 'binding-status (3)',
+          'lease-expiration-time (13)', 'potential-expiration-time (18)',
+          'start-time-of-state (25)']) {
           assert(text.includes(field), `inspector lacks ${field}`);
         }
         const lengthRow = inspector.locator('tr', { hasText: 'length' }).first();

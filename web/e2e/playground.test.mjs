@@ -1,7 +1,13 @@
 // Browser tests of the playground page: the default scenario, stepping, the pool under
 // DHCPRELEASE, exact step back, share links, bad links, the scenario picker, playback,
-// the event log and the packet inspector. Every expectation is read from the page itself
-// (the DOM contract in the architecture notes), never from canned values in the app.
+// the event log and the packet inspector; the narration at two screen sizes, a run cut at
+// the step limit, odd scenarios (a long title, one address, no steps), the layout at
+// narrow widths, fast playback and the keyboard. Every expectation is read from the page
+// itself (the DOM contract in the architecture notes), never from canned values in the app.
+//
+// A safety violation cannot be shown here: no scenario the engine runs breaks a safety
+// property yet. The UI crate's wasm tests (crates/ui/tests/browser.rs) mount the narration,
+// the event log and the scrubber marks with a hand-made violation instead.
 
 import { deflateRawSync } from 'node:zlib';
 import { close, openPage } from './harness.mjs';
@@ -107,6 +113,81 @@ function crowd(n) {
     client,
     event,
   };
+}
+
+/** A scenario of one client on ten-second leases for 30 days: far more steps than a run follows. */
+function endless() {
+  return {
+    title: 'Renewing for a month',
+    end: 30 * 86400,
+    failover: { mclt: '10s' },
+    pool: { subnet: '10.0.0.0/24', range: ['10.0.0.10', '10.0.0.20'] },
+    lease: { default: '10s', min: '10s', max: '10s' },
+    client: [{ name: 'a', mac: '02:00:00:00:00:01' }],
+    event: [{ at: 0, client: 'a', action: 'boot' }],
+  };
+}
+
+/** A scenario with a one-address pool, no clients and so no steps at all. */
+function still(title = 'Nothing happens') {
+  return { title, pool: { subnet: '10.0.0.0/24', range: ['10.0.0.10', '10.0.0.10'] } };
+}
+
+/** Fails unless the page is no wider than the window. */
+async function assertNoSideScroll(page) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert(scroll <= width, `the page is ${scroll} px wide in a ${width} px window`);
+}
+
+/** Where the narration and its sentences are, and whether it hides anything. */
+async function narrationLayout(page) {
+  return page.evaluate(() => {
+    const narration = document.querySelector('#narration');
+    const box = narration.getBoundingClientRect();
+    const sentences = [...narration.querySelectorAll('.narr-summary, .narr-whys li')].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, text: el.textContent.slice(0, 40) };
+    });
+    return {
+      top: box.top,
+      bottom: box.bottom,
+      overflowY: getComputedStyle(narration).overflowY,
+      hidden: narration.scrollHeight - narration.clientHeight,
+      whys: narration.querySelectorAll('.narr-whys li').length,
+      sentences,
+    };
+  });
+}
+
+/** Whether two elements' boxes overlap. */
+async function overlap(page, a, b) {
+  return page.evaluate(([a, b]) => {
+    const r = document.querySelector(a).getBoundingClientRect();
+    const s = document.querySelector(b).getBoundingClientRect();
+    return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+  }, [a, b]);
+}
+
+/** Words in the inspector's field names that the browser split over two lines. */
+async function brokenLabelWords(page) {
+  return page.evaluate(() => {
+    const broken = [];
+    for (const th of document.querySelectorAll('#packet-inspector th, #packet-inspector caption')) {
+      const text = th.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+      for (const m of text.data.matchAll(/[A-Za-z]+/g)) {
+        const range = document.createRange();
+        range.setStart(text, m.index);
+        range.setEnd(text, m.index + m[0].length);
+        const lines = [...range.getClientRects()].filter((r) => r.width > 0).length;
+        if (lines > 1) broken.push(m[0]);
+      }
+    }
+    return broken;
+  });
 }
 
 export const tests = [
@@ -370,7 +451,7 @@ export const tests = [
         await page.waitForTimeout(800);
         await flights.filter({ hasText: 'BNDUPD' }).first().click();
         const inspector = await page.locator('#packet-inspector').innerText();
-        for (const field of ['BNDUPD', '3 binding status', '18 potential expiration time', 'xid']) {
+        for (const field of ['BNDUPD', 'binding-status (3)', 'potential-expiration-time (18)', 'xid']) {
           assert(inspector.includes(field), `inspector lacks ${field}`);
         }
         assertNoErrors(ctx);
@@ -397,6 +478,158 @@ export const tests = [
         await page.waitForFunction((s) => Number(document.querySelector('#step-index').textContent) >= s + 5, start);
         await page.locator('#play').click();
         await ctx.shot('playground-crowd');
+        assertNoErrors(ctx);
+      });
+    },
+  },
+  {
+    name: 'every sentence of step 39 shows at 1400x900 and 1024x768, none behind a scroll bar',
+    async fn() {
+      await withPage('/#dhcprelease.39', async (ctx) => {
+        const { page } = ctx;
+        for (const [width, height] of [[1400, 900], [1024, 768]]) {
+          await page.setViewportSize({ width, height });
+          await waitForStep(page, 39);
+          const layout = await narrationLayout(page);
+          assert(layout.whys >= 5, `only ${layout.whys} reasons at step 39`);
+          assert(!['auto', 'scroll', 'hidden'].includes(layout.overflowY), `narration overflow ${layout.overflowY}`);
+          assert(layout.hidden <= 1, `${layout.hidden} px of the narration hidden at ${width}`);
+          for (const s of layout.sentences) {
+            assert(s.top >= layout.top && s.bottom <= layout.bottom, `"${s.text}" outside the narration`);
+          }
+          if (width === 1400) {
+            const last = layout.sentences[layout.sentences.length - 1];
+            assert(last.bottom <= height, `the last reason ends at ${last.bottom} px, below the first screen`);
+          }
+          await assertNoSideScroll(page);
+          await ctx.shot(`step39-${width}x${height}`);
+        }
+        assertNoErrors(ctx);
+      });
+    },
+  },
+  {
+    name: 'a run cut at the step limit says so, and up to which time it was followed',
+    async fn() {
+      await withPage(`/${shareFragment(endless(), 0)}`, async (ctx) => {
+        const { page } = ctx;
+        assert((await page.locator('#error-banner').count()) === 0, 'the long scenario was refused');
+        const notice = page.locator('#truncated-notice');
+        await notice.waitFor();
+        const total = Number(await page.locator('#step-total').innerText());
+        await page.keyboard.press('End');
+        await waitForStep(page, total);
+        const text = await notice.innerText();
+        const clock = await page.locator('#clock').innerText();
+        assert(text.includes('more steps than the page follows'), `notice: ${text}`);
+        assert(text.includes(total.toLocaleString('en-US')), `notice does not give ${total}: ${text}`);
+        assert(text.includes(clock), `notice does not say the run was followed to ${clock}: ${text}`);
+        assert(text.includes('720:00:00'), `notice does not give the scenario's end: ${text}`);
+        const gap = await page.locator('#gap').innerText();
+        assert(gap === 'run cut here', `the last step says "${gap}"`);
+        const narration = await page.locator('#narration').innerText();
+        assert(narration.includes('stops following the run here'), 'the narration pretends the run ended');
+        assert(!narration.includes('end of run'), 'the narration says end of run');
+        const note = await page.locator('.log .panel-note').innerText();
+        assert(note.startsWith('the first'), `event log note: ${note}`);
+        assertNoErrors(ctx);
+      });
+    },
+  },
+  {
+    name: 'odd scenarios: a long title stays on one line, one address, a run without steps',
+    async fn() {
+      const title = 'x'.repeat(200);
+      await withPage(`/${shareFragment(still(title), 0)}`, async (ctx) => {
+        const { page } = ctx;
+        assert((await page.locator('#error-banner').count()) === 0, 'a 200-character title was refused');
+        const heading = page.locator('.intro-title');
+        assert((await heading.getAttribute('title')) === title, 'the full title is not in the tooltip');
+        await assertNoSideScroll(page);
+        const note = await page.locator('.pool .panel-note').innerText();
+        assert(note.startsWith('1 address ·'), `pool note: ${note}`);
+        for (const id of ['#play', '#step-forward', '#to-end']) {
+          assert(await page.locator(id).isDisabled(), `${id} is enabled with nothing to play`);
+        }
+        assert((await page.locator('#gap').innerText()) === 'nothing to play', 'the readout does not say so');
+        const hint = await page.locator('#narr-hint').innerText();
+        assert(hint.includes('nothing to play'), `narration: ${hint}`);
+        await page.keyboard.press(' ');
+        await page.waitForTimeout(300);
+        assert((await page.locator('#play').getAttribute('aria-pressed')) === 'false', 'space started playback');
+        assertNoErrors(ctx);
+      });
+      await withPage(`/${shareFragment(still('y'.repeat(100_000)), 0)}`, async (ctx) => {
+        const { page } = ctx;
+        const banner = await page.locator('#error-banner').innerText();
+        assert(banner.includes('title'), `the refusal does not name the title: ${banner}`);
+        await assertNoSideScroll(page);
+        assertNoErrors(ctx);
+      });
+    },
+  },
+  {
+    name: 'narrow screens: counts keep their words, the speed never covers the counter, labels wrap between words',
+    async fn() {
+      await withPage('/#dhcprelease.39', async (ctx) => {
+        const { page } = ctx;
+        for (const width of [1024, 1100, 1180]) {
+          await page.setViewportSize({ width, height: 768 });
+          await waitForStep(page, 39);
+          assert(!(await overlap(page, '#speed', '.counter')), `speed covers the counter at ${width}`);
+          assert(!(await overlap(page, '#speed', '#clock')), `speed covers the clock at ${width}`);
+          const counts = await page.locator('[data-node="secondary"] .counts').textContent();
+          for (const word of ['free', 'active', 'released', 'backup']) {
+            assert(counts.includes(word), `the secondary's counts lack "${word}" at ${width}: ${counts}`);
+          }
+        }
+        await page.setViewportSize({ width: 1024, height: 768 });
+        await page.locator('#narration .chip', { hasText: 'BNDUPD' }).first().click();
+        const inspector = await page.locator('#packet-inspector').innerText();
+        assert(inspector.includes('binding-status (3)'), 'failover options lack their draft-12 names');
+        const broken = await brokenLabelWords(page);
+        assert(broken.length === 0, `field names broken inside words: ${broken.join(', ')}`);
+        assertNoErrors(ctx);
+      });
+    },
+  },
+  {
+    name: '16x plays fast; Escape closes Share; event-log lines work from the keyboard',
+    async fn() {
+      await withPage('/', async (ctx) => {
+        const { page } = ctx;
+        const speeds = await page.locator('#speed option').evaluateAll((o) => o.map((x) => x.value));
+        for (const want of ['8', '16']) assert(speeds.includes(want), `no ${want}x speed: ${speeds}`);
+        await page.locator('#speed').selectOption('16');
+        await page.locator('#play').click();
+        await page.waitForTimeout(1500);
+        await page.locator('#play').click();
+        const played = await stepIndex(page);
+        assert(played >= 12, `16x played only ${played} steps in 1.5 s`);
+
+        await page.locator('#share').click();
+        await page.locator('#share-url').waitFor();
+        await page.keyboard.press('Escape');
+        await page.locator('.share-pop').waitFor({ state: 'detached', timeout: 2000 });
+
+        await page.keyboard.press('Home');
+        await waitForStep(page, 0);
+        const row = page.locator('#event-log li[data-step="5"] button');
+        await row.focus();
+        assert(await row.evaluate((b) => b === document.activeElement && b.tabIndex >= 0), 'row not focusable');
+        await page.keyboard.press('Enter');
+        await waitForStep(page, 5);
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        await waitForStep(page, 6);
+
+        // A click on a line leaves the space bar to play and pause.
+        await page.locator('#event-log li[data-step="3"]').click();
+        await waitForStep(page, 3);
+        await page.keyboard.press(' ');
+        await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
+        await page.keyboard.press(' ');
+        await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
         assertNoErrors(ctx);
       });
     },

@@ -176,10 +176,14 @@ impl Client {
     /// start over after ten seconds.
     fn decline(&mut self, ctx: &mut Ctx) {
         let (Some(address), Some(server)) = (self.address, self.server) else {
-            return ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+            return ctx.effect(Effect::Note {
+                why: Why::NoAddress { state: self.state, action: "decline" },
+            });
         };
         if !self.state.has_address() {
-            return ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+            return ctx.effect(Effect::Note {
+                why: Why::NoAddress { state: self.state, action: "decline" },
+            });
         }
         let mut m = self.base_message(ctx, DhcpType::Decline);
         m.secs = 0;
@@ -204,7 +208,9 @@ impl Client {
     /// DHCPINFORM from the configured address (RFC 2131 §4.4.3).
     fn inform(&mut self, ctx: &mut Ctx) {
         let Some(address) = self.address.filter(|_| self.state.has_address()) else {
-            return ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
+            return ctx.effect(Effect::Note {
+                why: Why::NoAddress { state: self.state, action: "ask about" },
+            });
         };
         self.xid = ctx.rng.next_u32();
         self.inform_pending = true;

@@ -443,6 +443,8 @@ pub const DEFAULT_START_EPOCH: u64 = 946_684_800;
 
 /// The most addresses a pool may have (keeps the page and the engine fast).
 pub const MAX_POOL: usize = 4096;
+/// 2100-01-01T00:00:00Z: the first start refused (32-bit times on the wire).
+pub const LATEST_START_EPOCH: u64 = 4_102_444_800;
 /// The longest title.
 pub const MAX_TITLE: usize = 200;
 /// The longest description.
@@ -493,13 +495,27 @@ impl Scenario {
 
 fn toml_error(text: &str, message: &str) -> ScenarioError {
     // basic-toml reports "... at line L column C"; lift that into the location.
-    if let Some(idx) = message.rfind(" at line ") {
-        let (msg, loc) = message.split_at(idx);
-        let loc = loc.trim_start_matches(" at ").replacen(" column ", ", column ", 1);
-        return ScenarioError::at(loc, msg.to_string());
+    let Some(idx) = message.rfind(" at line ") else {
+        return ScenarioError::at("scenario", message.to_string());
+    };
+    let (msg, loc) = message.split_at(idx);
+    // For an unknown key it points at the table; point at the key itself.
+    if let Some(line) = unknown_key_line(text, msg) {
+        return ScenarioError::at(format!("line {line}, column 1"), msg.to_string());
     }
-    let _ = text;
-    ScenarioError::at("scenario", message.to_string())
+    let loc = loc.trim_start_matches(" at ").replacen(" column ", ", column ", 1);
+    ScenarioError::at(loc, msg.to_string())
+}
+
+/// The line (from 1) where the key of an "unknown field `KEY`" error is written.
+fn unknown_key_line(text: &str, message: &str) -> Option<usize> {
+    let key = message.strip_prefix("unknown field `")?.split('`').next()?;
+    text.lines()
+        .position(|l| {
+            let rest = l.trim_start().strip_prefix(key);
+            rest.is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 fn duration(
@@ -583,9 +599,10 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         Some(label) => crate::time::parse_utc(label).or_else(|m| err("start", m))?,
         None => DEFAULT_START_EPOCH,
     };
-    // Failover messages and captures carry 32-bit Unix times.
-    if start_epoch + MAX_END_SECS > u64::from(u32::MAX) {
-        return err("start", "the start must be early enough for 32-bit times (before 2106)");
+    // Failover messages and captures carry 32-bit Unix times, and leases may
+    // reach a year or two past the end of the run.
+    if start_epoch >= LATEST_START_EPOCH {
+        return err("start", "times on the wire are 32-bit: the start must be before 2100");
     }
     Ok(Config {
         title: s.title.clone(),
@@ -766,8 +783,13 @@ fn lease_secs(spec: &Option<DurationSpec>, path: &str, default: u64) -> Result<u
 }
 
 fn validate_lease(l: &LeaseSection) -> Result<LeaseValues, ScenarioError> {
-    let max = lease_secs(&l.max, "lease.max", 86_400)?.max(1);
-    let default = lease_secs(&l.default, "lease.default", 43_200)?.max(1);
+    let max = lease_secs(&l.max, "lease.max", 86_400)?;
+    let default = lease_secs(&l.default, "lease.default", 43_200)?;
+    for (v, path) in [(max, "lease.max"), (default, "lease.default")] {
+        if v == 0 {
+            return err(path, "a lease must last at least 1s");
+        }
+    }
     // dhcpd: a missing or zero min-lease-time is 300 s, but never above max-lease-time.
     let min = match lease_secs(&l.min, "lease.min", 0)? {
         0 => 300.min(max),
@@ -829,6 +851,12 @@ fn validate_client(c: &ClientSpec, path: &str) -> Result<ClientConfig, ScenarioE
     }
     check_text(&c.name, &format!("{path}.name"), MAX_NAME)?;
     let mac: Mac = c.mac.parse().or_else(|m: String| err(format!("{path}.mac"), m))?;
+    // A client's hardware address is a unicast address, and not one the captures
+    // give the servers.
+    if mac.0[0] & 1 == 1 || mac.0 == [0; 6] || mac.0[..5] == [0x02, 0xdf, 0, 0, 0] {
+        let msg = format!("{mac} cannot be a client's address (group, zero or a server's)");
+        return err(format!("{path}.mac"), msg);
+    }
     let client_id = match &c.client_id {
         None => None,
         Some(t) => Some(parse_hex_bytes(t).ok_or_else(|| {
@@ -954,6 +982,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("bogus"), "{e:?}");
+        assert_eq!(e.location, "line 2, column 1", "{e:?}");
+        let e = Scenario::from_toml(
+            "title = \"x\"\n[pool]\nsubnet=\"a\"\nrange=[\"a\",\"b\"]\n[lease]\nmaxx = 1\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.location, "line 6, column 1", "{e:?}");
     }
 
     #[test]
@@ -979,7 +1013,7 @@ mod tests {
         assert_eq!(e.location, "title", "{e}");
         let e = refused(&|s| s.clients[0].name = "two\nlines".into());
         assert_eq!(e.location, "client[0].name", "{e}");
-        let e = refused(&|s| s.start = Some("2106-02-07T06:28:16Z".into()));
+        let e = refused(&|s| s.start = Some("2100-01-01T00:00:00Z".into()));
         assert_eq!(e.location, "start", "{e}");
         // An event at the very end of the allowed span does not blame a missing `end`.
         let mut s = base.clone();

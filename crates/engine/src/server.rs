@@ -444,7 +444,6 @@ impl Server {
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Released;
         lease.next = BindingState::Free;
-        lease.rewind = BindingState::Released;
         lease.ends = now;
         lease.tstp = now;
         lease.atsfp = 0;
@@ -481,7 +480,6 @@ impl Server {
         let from = lease.binding;
         lease.binding = BindingState::Abandoned;
         lease.next = BindingState::Free;
-        lease.rewind = BindingState::Abandoned;
         lease.ends = now + ABANDON_LEASE_TIME;
         lease.tstp = lease.ends;
         lease.atsfp = 0;
@@ -693,7 +691,6 @@ impl Server {
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Backup;
         lease.next = BindingState::Backup;
-        lease.rewind = BindingState::Backup;
         lease.tstp = now;
         lease.starts = now;
         lease.atsfp = 0;
@@ -734,6 +731,9 @@ impl Server {
             let lease = &mut self.leases[idx];
             lease.pending_xid = Some(xid);
             lease.desired = lease.binding;
+            // The peer is about to hear of this state: it becomes the rewind state
+            // (dhcpd writes the lease before the update leaves; until then the old
+            // rewind state stays, as the recorded lease files show).
             lease.rewind = lease.binding;
             let update = BindingUpdate {
                 xid,
@@ -803,7 +803,6 @@ impl Server {
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Free;
         lease.next = BindingState::Free;
-        lease.rewind = BindingState::Free;
         lease.tstp = lease.ends;
         lease.atsfp = 0;
         lease.queue_rank = rank;
@@ -819,7 +818,6 @@ impl Server {
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Expired;
         lease.next = BindingState::Free;
-        lease.rewind = BindingState::Expired;
         lease.atsfp = 0;
         let (address, ends) = (lease.address, lease.ends);
         let why = Why::ExpireAtEnd { ends };
@@ -846,7 +844,6 @@ impl Server {
 fn bind_to(lease: &mut Lease, msg: &DhcpMessage, now: u64, granted: u64, tstp: u64) {
     lease.binding = BindingState::Active;
     lease.next = BindingState::Expired;
-    lease.rewind = BindingState::Active;
     lease.starts = now;
     lease.ends = now + granted;
     lease.tstp = tstp;

@@ -203,7 +203,7 @@ pub fn parse_utc(text: &str) -> Result<u64, String> {
         m.parse().map_err(|_| bad())?,
         day.parse().map_err(|_| bad())?,
     );
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || day < 1 || day > month_days(y, m) {
         return Err(bad());
     }
     let secs = Time::parse(clock).map_err(|_| bad())?.secs();
@@ -231,6 +231,17 @@ pub fn civil_from_unix(t: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
     let weekday = ((days + 4).rem_euclid(7)) as u32;
     let (h, mi, s) = ((rem / 3600) as u32, ((rem / 60) % 60) as u32, (rem % 60) as u32);
     (year, month, day, h, mi, s, weekday)
+}
+
+/// Days in month `m` of year `y` (proleptic Gregorian).
+fn month_days(y: i64, m: u32) -> u32 {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -313,6 +324,9 @@ mod tests {
         assert_eq!(parse_utc("2026-12-04T15:23:46Z"), Ok(1_796_397_826));
         assert_eq!(parse_utc("2006-07-27T00:00:00Z"), Ok(1_153_958_400));
         assert!(parse_utc("2006-13-27T00:00:00Z").is_err());
+        assert!(parse_utc("2023-02-29T23:59:50Z").is_err());
+        assert!(parse_utc("2024-02-29T23:59:50Z").is_ok());
+        assert!(parse_utc("2026-04-31T00:00:00Z").is_err());
         assert!(parse_utc("yesterday").is_err());
         // 2026-12-04 was a Friday (weekday 5).
         assert_eq!(civil_from_unix(1_796_397_826), (2026, 12, 4, 15, 23, 46, 5));

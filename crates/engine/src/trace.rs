@@ -159,6 +159,8 @@ pub enum Why {
     Release { server: Role, address: Ipv4Addr },
     /// A release was scripted but the client holds no lease.
     NothingToRelease { state: ClientState },
+    /// A decline or inform was scripted but the client has no address.
+    NoAddress { state: ClientState, action: &'static str },
     /// Shutdown: releases first or keeps the lease, by profile.
     Shutdown { releases: bool },
     /// Leaves the network without a word.
@@ -370,6 +372,10 @@ impl Why {
             ),
             Why::NothingToRelease { state } => format!(
                 "{actor} is {} and holds no lease, so there is nothing to release",
+                state.name().to_ascii_uppercase()
+            ),
+            Why::NoAddress { state, action } => format!(
+                "{actor} is {} and has no address, so there is nothing to {action}",
                 state.name().to_ascii_uppercase()
             ),
             Why::Shutdown { releases: true } => format!(

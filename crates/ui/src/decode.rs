@@ -5,8 +5,8 @@
 //! shows what a capture would hold, not the simulation's own record. DHCP
 //! messages give the RFC 2131 §2 fixed fields and the options in the order
 //! they sit in the bytes (RFC 2132 codes); failover messages give the 12-byte
-//! draft-12 §6.1 header and every option with its §12 code. Each field keeps
-//! the byte range it came from, so the hex dump can mark it.
+//! draft-12 §6.1 header and every option with its §12 name and code. Each
+//! field keeps the byte range it came from, so the hex dump can mark it.
 //!
 //! The option ranges of a DHCP message are found by walking the options
 //! field (code, length, value) as the decoder does; the values always come
@@ -28,7 +28,8 @@ use dhcpfo_engine::{time, Duration, Time};
 /// One decoded field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Field {
-    /// The field's name, with its option code first for options (`51 lease time`).
+    /// The field's name: a DHCP option's code comes first (`51 lease time`), a failover
+    /// option has its draft-12 name and code (`assigned-IP-address (2)`).
     pub label: String,
     /// The value, in words.
     pub value: String,
@@ -229,7 +230,7 @@ fn failover_header(bytes: &[u8], frame: &Frame, payload: usize, start_epoch: u64
 
 fn failover_option(o: &FailoverOption, bytes: Range<usize>, start_epoch: u64) -> Field {
     use FailoverOption as O;
-    let label = format!("{} {}", o.code(), option_name(o.code()).replace('-', " "));
+    let label = format!("{} ({})", option_name(o.code()), o.code());
     let value = match o {
         O::ClientLastTransactionTime(t)
         | O::LeaseExpirationTime(t)

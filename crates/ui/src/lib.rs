@@ -86,14 +86,27 @@ const URL_WRITE_INTERVAL_MS: f64 = 1000.0;
 
 /// While playing, applies the next step after one tick; before a long jump on the
 /// virtual clock it waits two ticks, so the jump (shown as "next +29m58s") can be read.
+/// Ticks are counted from when the step shown was due, not from when the page finished
+/// drawing it, so every speed keeps its pace however long a step takes to draw.
 #[hook]
 fn use_playback(state: &UseReducerHandle<Playback>) {
     let dispatch = state.dispatcher();
+    let due = use_mut_ref(|| None::<f64>);
     let long_gap = state.next_gap().is_some_and(text::is_long_gap);
     let deps = (state.playing, state.step, state.speed, state.loaded.id, long_gap);
     use_effect_with(deps, move |&(playing, _, speed, _, long_gap)| {
-        let wait = if long_gap { speed.tick_ms() * 2 } else { speed.tick_ms() };
-        let timer = playing.then(|| Timeout::new(wait, move || dispatch.dispatch(Action::Tick)));
+        if !playing {
+            *due.borrow_mut() = None;
+        }
+        let ticks = if long_gap { 2 } else { 1 };
+        let timer = playing.then(|| {
+            let now = js_sys::Date::now();
+            let next = state::next_due(*due.borrow(), now, speed.tick_ms() * ticks);
+            Timeout::new((next - now).max(0.0) as u32, move || {
+                *due.borrow_mut() = Some(next);
+                dispatch.dispatch(Action::Tick);
+            })
+        });
         move || drop(timer)
     });
 }
@@ -147,12 +160,15 @@ fn key_action(e: &web_sys::KeyboardEvent) -> Option<Action> {
     let tag = target.as_ref().map(|el| el.tag_name());
     let key = e.key();
     let on_scrubber = target.as_ref().is_some_and(|el| el.id() == "scrubber");
+    let on_log_line = target.as_ref().is_some_and(|el| el.class_name() == "log-btn");
     if target.as_ref().is_some_and(components::import::in_modal) {
         return None;
     }
     match tag.as_deref() {
         // The scrubber moves with the arrows itself, but has no use for the space bar.
         Some("INPUT") if on_scrubber && key == " " => {}
+        // Enter on an event-log line goes there; the space bar still plays and pauses.
+        Some("BUTTON") if on_log_line && key == " " => {}
         Some("INPUT" | "SELECT" | "TEXTAREA") => return None,
         Some("BUTTON") if key == " " || key == "Enter" => return None,
         _ => {}

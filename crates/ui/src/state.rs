@@ -5,8 +5,11 @@
 //! one moment: which scenario, how many steps are applied, the exact
 //! [`World`] after them, whether it plays and how fast, the selected packet
 //! and any error to report. [`Action`] lists every way the page can change.
+//! [`Violation`] is a broken safety property the engine's monitor recorded
+//! in a step; a load lists them once so every part of the page can mark them.
 //! Nothing here touches the browser, so it runs and is tested anywhere.
 
+use std::net::Ipv4Addr;
 use std::ops::Deref;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -15,8 +18,8 @@ use std::sync::Arc;
 use dhcpfo_engine::packet::{Node, Packet};
 use dhcpfo_engine::scenario::{builtin, BUILTINS, DEFAULT_SCENARIO};
 use dhcpfo_engine::share;
-use dhcpfo_engine::trace::{Cause, Effect, Step};
-use dhcpfo_engine::{Config, Duration, Scenario, ScenarioError, Timeline, World};
+use dhcpfo_engine::trace::{Cause, Effect, Step, Why};
+use dhcpfo_engine::{Config, Duration, Scenario, ScenarioError, Time, Timeline, World};
 use yew::virtual_dom::Key;
 use yew::{AttrValue, Reducible};
 
@@ -68,7 +71,34 @@ pub struct Loaded {
     pub builtin: Option<&'static str>,
     /// Names, hardware addresses and addresses as text, made once.
     pub labels: Labels,
+    /// Every safety violation of the run, in step order.
+    pub violations: Vec<Violation>,
     share_prefix: String,
+}
+
+/// A broken safety property, as the engine's monitor recorded it in a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Index of the step (0-based) that recorded it.
+    pub step: usize,
+    /// The address concerned.
+    pub address: Ipv4Addr,
+    /// The engine's sentence for it (it starts with "SAFETY VIOLATION").
+    pub sentence: String,
+}
+
+/// Whether an effect is a note of the safety monitor.
+pub fn is_violation(effect: &Effect) -> bool {
+    matches!(effect.why(), Why::SafetyViolation { .. })
+}
+
+/// The safety violations recorded in the step at `index`, in effect order.
+pub fn violations_in(cfg: &Config, index: usize, step: &Step) -> Vec<Violation> {
+    let found = step.effects.iter().filter_map(|e| match e.why() {
+        Why::SafetyViolation { address, .. } => Some((*address, step.effect_sentence(cfg, e))),
+        _ => None,
+    });
+    found.map(|(address, sentence)| Violation { step: index, address, sentence }).collect()
 }
 
 /// Text shown for every client and address, made once per load so that a step
@@ -159,7 +189,9 @@ impl Loaded {
         };
         let id = NEXT_LOAD_ID.fetch_add(1, Ordering::Relaxed);
         let labels = Labels::of(&config);
-        Ok(Loaded { id, scenario, config, timeline, builtin, labels, share_prefix })
+        let steps = timeline.steps().iter().enumerate();
+        let violations = steps.flat_map(|(i, s)| violations_in(&config, i, s)).collect();
+        Ok(Loaded { id, scenario, config, timeline, builtin, labels, violations, share_prefix })
     }
 
     /// Loads a built-in scenario by name.
@@ -183,6 +215,33 @@ impl Loaded {
         self.timeline.steps().get(index)
     }
 
+    /// Whether the run stopped at the engine's step limit before the scenario's end.
+    pub fn truncated(&self) -> bool {
+        self.timeline.truncated()
+    }
+
+    /// The virtual time the page follows the run to: the scenario's end, or the
+    /// time of the last step when the run was cut at the step limit.
+    pub fn followed_until(&self) -> Time {
+        match self.timeline.steps().last() {
+            Some(last) if self.truncated() => last.at,
+            _ => self.config.end,
+        }
+    }
+
+    /// The safety violations recorded in the step at `index` (0-based).
+    pub fn violations_at(&self, index: usize) -> &[Violation] {
+        let from = self.violations.partition_point(|v| v.step < index);
+        let to = self.violations.partition_point(|v| v.step <= index);
+        &self.violations[from..to]
+    }
+
+    /// The first violation after the step at `index`, else the first of the run.
+    pub fn next_violation(&self, index: Option<usize>) -> Option<&Violation> {
+        let from = index.map_or(0, |i| self.violations.partition_point(|v| v.step <= i));
+        self.violations.get(from).or(self.violations.first())
+    }
+
     /// The share fragment (without `#`) for this scenario shown at `step`.
     pub fn fragment(&self, step: usize) -> String {
         format!("{}.{step}", self.share_prefix)
@@ -200,11 +259,16 @@ pub enum Speed {
     Two,
     /// Four times as fast.
     Four,
+    /// Eight times as fast.
+    Eight,
+    /// Sixteen times as fast, for long runs.
+    Sixteen,
 }
 
 impl Speed {
     /// Every speed, slowest first.
-    pub const ALL: [Speed; 4] = [Speed::Half, Speed::One, Speed::Two, Speed::Four];
+    pub const ALL: [Speed; 6] =
+        [Speed::Half, Speed::One, Speed::Two, Speed::Four, Speed::Eight, Speed::Sixteen];
 
     /// Milliseconds between two steps while playing.
     pub fn tick_ms(self) -> u32 {
@@ -213,6 +277,8 @@ impl Speed {
             Speed::One => 700,
             Speed::Two => 350,
             Speed::Four => 175,
+            Speed::Eight => 88,
+            Speed::Sixteen => 44,
         }
     }
 
@@ -223,6 +289,8 @@ impl Speed {
             Speed::One => "1",
             Speed::Two => "2",
             Speed::Four => "4",
+            Speed::Eight => "8",
+            Speed::Sixteen => "16",
         }
     }
 
@@ -231,11 +299,27 @@ impl Speed {
         Speed::ALL.into_iter().find(|s| s.value() == value)
     }
 
-    /// How long a packet takes to fly across the topology.
+    /// How long a packet takes to fly across the topology: most of a tick, but never
+    /// so short that the label cannot be seen on its way (at 8x and 16x the flights of
+    /// one step are cut short by the next, which is what fast playback looks like).
     pub fn flight_ms(self) -> u32 {
-        self.tick_ms() * 4 / 5
+        (self.tick_ms() * 4 / 5).max(MIN_FLIGHT_MS)
     }
 }
+
+/// When the next step of playback is due, in milliseconds like `now`: `wait_ms` after
+/// the step shown was due, so the time a step takes to draw does not slow playback down.
+/// A page that fell two waits behind (a slow machine, a hidden tab) counts afresh.
+pub fn next_due(shown_due: Option<f64>, now: f64, wait_ms: u32) -> f64 {
+    let wait = f64::from(wait_ms);
+    match shown_due {
+        Some(due) if now - due < 2.0 * wait => due + wait,
+        _ => now + wait,
+    }
+}
+
+/// The shortest flight of a packet label, in milliseconds.
+const MIN_FLIGHT_MS: u32 = 120;
 
 /// Where a packet sits in a step: the one it received, or one it sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -462,7 +546,8 @@ impl Reducible for Playback {
 }
 
 fn toggle_play(state: &Playback) -> Playback {
-    if state.playing {
+    // A run without steps has nothing to play.
+    if state.playing || state.loaded.total() == 0 {
         return Playback { playing: false, ..state.clone() };
     }
     let from = if state.step >= state.loaded.total() { state.at(0) } else { state.clone() };

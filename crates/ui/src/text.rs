@@ -1,6 +1,7 @@
-//! Small text helpers: time gaps, lease times, and the split of an engine
-//! sentence into plain text, rule references and binding-state names, so the
-//! narration can highlight the rule and colour the states as the pool does.
+//! Small text helpers: time gaps, lease times, counted nouns, and the split
+//! of an engine sentence into plain text, rule references and binding-state
+//! names, so the narration can highlight the rule and colour the states as the
+//! pool does.
 
 use dhcpfo_engine::{BindingState, Duration, Time};
 
@@ -30,6 +31,25 @@ pub fn lease_time(secs: u64) -> String {
     } else {
         Time::from_secs(secs).clock()
     }
+}
+
+/// `n` with digits grouped by thousands: `200,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `n` and the noun in the right number: `1 address`, `2 addresses`, `1,000 steps`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    let noun = if n == 1 { one } else { many };
+    format!("{} {noun}", thousands(n))
 }
 
 /// A piece of an engine sentence.

@@ -85,7 +85,9 @@ fn a_bndupd_is_read_back_from_its_bytes_field_by_field() {
     assert_eq!(options.first().map(|f| f.bytes.start), Some(12));
     assert_eq!(options.last().map(|f| f.bytes.end), Some(d.bytes.len()));
     assert!(options.windows(2).all(|w| w[0].bytes.end == w[1].bytes.start));
-    assert_eq!(options[0].label, "2 assigned IP address");
+    // Failover options go by their draft-12 names, with the code after them.
+    assert_eq!(options[0].label, "assigned-IP-address (2)");
+    assert!(options.iter().any(|f| f.label == "binding-status (3)"));
 }
 
 #[wasm_bindgen_test]

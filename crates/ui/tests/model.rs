@@ -1,13 +1,19 @@
-//! The page's model without a browser: opening links, stepping, playback, and the text
-//! helpers. Runs under Node with `cargo test -p dhcpfo-ui --target wasm32-unknown-unknown`.
+//! The page's model without a browser: opening links, stepping, playback, safety
+//! violations, runs without steps, and the text helpers. Runs under Node with
+//! `cargo test -p dhcpfo-ui --target wasm32-unknown-unknown`.
 
+use std::net::Ipv4Addr;
 use std::rc::Rc;
 
 use dhcpfo_engine::scenario::{builtin, DEFAULT_SCENARIO};
-use dhcpfo_engine::BindingState;
+use dhcpfo_engine::trace::{Cause, Effect};
 use dhcpfo_engine::{share, Duration, Snapshot};
-use dhcpfo_ui::state::{Action, Playback, Slot, Speed};
-use dhcpfo_ui::text::{gap, segments, Segment};
+use dhcpfo_engine::{BindingState, Node, Scenario, Step, Time, Why};
+use dhcpfo_ui::components::pool::pool_note;
+use dhcpfo_ui::state::{
+    is_violation, next_due, violations_in, Action, Loaded, Playback, Shared, Slot, Speed, Violation,
+};
+use dhcpfo_ui::text::{count, gap, segments, thousands, Segment};
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::Reducible;
 
@@ -142,4 +148,81 @@ fn sentences_split_into_rules_and_states() {
         })
         .collect();
     assert_eq!(text, s, "nothing is lost or reordered");
+}
+
+/// A scenario in which nothing happens: a pool and no clients.
+const EMPTY: &str = r#"
+title = "Nothing happens"
+[pool]
+subnet = "10.0.0.0/24"
+range = ["10.0.0.10", "10.0.0.10"]
+"#;
+
+#[wasm_bindgen_test]
+fn a_run_without_steps_has_nothing_to_play() {
+    let scenario = Scenario::from_toml(EMPTY).expect("a valid scenario");
+    let loaded = Loaded::new(scenario).expect("it runs");
+    assert_eq!((loaded.total(), loaded.truncated()), (0, false));
+    let p = act(act(Playback::open(""), Action::Load(Shared::new(loaded))), Action::TogglePlay);
+    assert!(!p.playing, "play does nothing");
+    assert_eq!(act(p, Action::Forward).step, 0);
+}
+
+#[wasm_bindgen_test]
+fn faster_speeds_and_an_honest_pace() {
+    assert_eq!(Speed::from_value("8"), Some(Speed::Eight));
+    assert_eq!(Speed::from_value("16"), Some(Speed::Sixteen));
+    assert!(Speed::Sixteen.tick_ms() * 16 <= 710 && Speed::Eight.tick_ms() * 8 <= 710);
+    assert!(Speed::Sixteen.flight_ms() >= 100, "a flight is never too short to see");
+    // The next tick counts from when the step shown was due, not from when it was drawn.
+    assert_eq!(next_due(None, 1000.0, 700), 1700.0);
+    assert_eq!(next_due(Some(1000.0), 1050.0, 700), 1700.0);
+    assert_eq!(next_due(Some(1000.0), 1800.0, 700), 1700.0, "a little behind: catch up");
+    assert_eq!(next_due(Some(1000.0), 5000.0, 700), 5700.0, "far behind: start afresh");
+}
+
+/// A step as the engine's monitor would record it: a finding next to an ordinary note.
+fn violating_step(index: u32, address: Ipv4Addr) -> Step {
+    let message = "two clients have this address configured".to_string();
+    Step {
+        index,
+        at: Time::from_secs(60),
+        node: Node::Client(0),
+        cause: Cause::Script(dhcpfo_engine::scenario::Action::Boot),
+        effects: vec![
+            Effect::Note { why: Why::Boot },
+            Effect::Note { why: Why::SafetyViolation { address, message } },
+        ],
+    }
+}
+
+#[wasm_bindgen_test]
+fn safety_violations_are_found_in_a_step_and_listed_for_the_page() {
+    let mut loaded = Loaded::default_scenario();
+    assert!(loaded.violations.is_empty(), "the default scenario is safe");
+    let address = Ipv4Addr::new(192, 0, 2, 19);
+    let step = violating_step(4, address);
+    assert!(is_violation(&step.effects[1]) && !is_violation(&step.effects[0]));
+    let found = violations_in(&loaded.config, 4, &step);
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].step, found[0].address), (4, address));
+    assert!(found[0].sentence.starts_with("SAFETY VIOLATION at 192.0.2.19"), "{found:?}");
+
+    let later = Violation { step: 9, ..found[0].clone() };
+    loaded.violations = vec![found[0].clone(), later];
+    assert_eq!(loaded.violations_at(4).len(), 1);
+    assert!(loaded.violations_at(5).is_empty());
+    let next = |at: Option<usize>| loaded.next_violation(at).map(|v| v.step);
+    assert_eq!((next(None), next(Some(4)), next(Some(9))), (Some(4), Some(9), Some(4)));
+}
+
+#[wasm_bindgen_test]
+fn counts_read_in_the_right_number() {
+    assert_eq!(count(1, "address", "addresses"), "1 address");
+    assert_eq!(count(0, "step", "steps"), "0 steps");
+    assert_eq!(count(200_000, "step", "steps"), "200,000 steps");
+    assert_eq!(thousands(1_234_567), "1,234,567");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(pool_note(1, 0), "1 address · both servers agree");
+    assert_eq!(pool_note(20, 2), "20 addresses · 2 addresses differ: updates are in flight");
 }

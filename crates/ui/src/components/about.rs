@@ -32,7 +32,8 @@ pub fn about() -> Html {
             </p>
             <p class="keys">
                 <kbd>{ "Space" }</kbd>{ " play/pause · " }<kbd>{ "←" }</kbd><kbd>{ "→" }</kbd>
-                { " step · " }<kbd>{ "Home" }</kbd><kbd>{ "End" }</kbd>{ " jump" }
+                { " step · " }<kbd>{ "Home" }</kbd><kbd>{ "End" }</kbd>{ " jump · " }
+                <kbd>{ "Esc" }</kbd>{ " closes a pop-up" }
             </p>
         </section>
     }

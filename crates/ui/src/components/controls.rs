@@ -1,13 +1,14 @@
 //! Playback controls: start, back, play/pause, forward, end, speed, the
-//! timeline scrubber with a mark for every scripted event, the step counter,
-//! the virtual clock and the gap to the next step.
+//! timeline scrubber with a mark for every scripted event and a red one for
+//! every safety violation, the step counter, the virtual clock and the gap to
+//! the next step (or why there is none).
 
 use dhcpfo_engine::trace::Cause;
 use dhcpfo_engine::Time;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::icons;
+use crate::components::{icons, notices};
 use crate::state::{Action, Loaded, Shared, Speed};
 use crate::text;
 
@@ -28,44 +29,59 @@ pub struct ControlsProps {
     pub act: Callback<Action>,
 }
 
-/// The control bar.
+/// The control bar, and under it the notices about the whole run.
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
+    let act = &props.act;
+    html! {
+        <>
+            <div class="controls" role="group" aria-label="Playback">
+                { transport(props) }
+                <Scrubber loaded={props.loaded.clone()} step={props.step} act={act.clone()} />
+                <Readout loaded={props.loaded.clone()} step={props.step} now={props.now}
+                    playing={props.playing} />
+            </div>
+            { notices::run_notices(&props.loaded, props.step, act) }
+        </>
+    }
+}
+
+/// Start, back, play/pause, forward, end and the speed; play needs a step to play.
+fn transport(props: &ControlsProps) -> Html {
     let act = &props.act;
     let total = props.loaded.total();
     let press = |a: Action| act.reform(move |_: MouseEvent| a.clone());
     let (at_start, at_end) = (props.step == 0, props.step >= total);
-    let play_label = if props.playing { "Pause (space)" } else { "Play (space)" };
+    let play_label = match (props.playing, total) {
+        (true, _) => "Pause (space)",
+        (false, 0) => "Nothing to play: this scenario has no steps",
+        (false, _) => "Play (space)",
+    };
     html! {
-        <div class="controls" role="group" aria-label="Playback">
-            <div class="buttons">
-                <button id="to-start" class="btn-icon" aria-label="Jump to the start"
-                    onclick={press(Action::Start)} disabled={at_start}
-                    title="Jump to the start (Home)">
-                    { icons::to_start() }
-                </button>
-                <button id="step-back" class="btn-icon" aria-label="Step back"
-                    onclick={press(Action::Back)} disabled={at_start} title="Step back (←)">
-                    { icons::step_back() }
-                </button>
-                <button id="play" class={classes!("btn-play", props.playing.then_some("playing"))}
-                    onclick={press(Action::TogglePlay)} aria-pressed={props.playing.to_string()}
-                    aria-label="Play" title={play_label}>
-                    { if props.playing { icons::pause() } else { icons::play() } }
-                </button>
-                <button id="step-forward" class="btn-icon" aria-label="Step forward"
-                    onclick={press(Action::Forward)} disabled={at_end} title="Step forward (→)">
-                    { icons::step_forward() }
-                </button>
-                <button id="to-end" class="btn-icon" aria-label="Jump to the end"
-                    onclick={press(Action::End)} disabled={at_end} title="Jump to the end (End)">
-                    { icons::to_end() }
-                </button>
-                <SpeedSelect speed={props.speed} act={act.clone()} />
-            </div>
-            <Scrubber loaded={props.loaded.clone()} step={props.step} act={act.clone()} />
-            <Readout loaded={props.loaded.clone()} step={props.step} now={props.now}
-                playing={props.playing} />
+        <div class="buttons">
+            <button id="to-start" class="btn-icon" aria-label="Jump to the start"
+                onclick={press(Action::Start)} disabled={at_start}
+                title="Jump to the start (Home)">
+                { icons::to_start() }
+            </button>
+            <button id="step-back" class="btn-icon" aria-label="Step back"
+                onclick={press(Action::Back)} disabled={at_start} title="Step back (←)">
+                { icons::step_back() }
+            </button>
+            <button id="play" class={classes!("btn-play", props.playing.then_some("playing"))}
+                onclick={press(Action::TogglePlay)} aria-pressed={props.playing.to_string()}
+                aria-label="Play" title={play_label} disabled={total == 0}>
+                { if props.playing { icons::pause() } else { icons::play() } }
+            </button>
+            <button id="step-forward" class="btn-icon" aria-label="Step forward"
+                onclick={press(Action::Forward)} disabled={at_end} title="Step forward (→)">
+                { icons::step_forward() }
+            </button>
+            <button id="to-end" class="btn-icon" aria-label="Jump to the end"
+                onclick={press(Action::End)} disabled={at_end} title="Jump to the end (End)">
+                { icons::to_end() }
+            </button>
+            <SpeedSelect speed={props.speed} act={act.clone()} />
         </div>
     }
 }
@@ -122,9 +138,10 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
     let pct = |n: usize| if total == 0 { 0.0 } else { n as f64 * 100.0 / total as f64 };
     html! {
         <div class="scrubber">
-            <Marks loaded={props.loaded.clone()} />
+            <Marks loaded={props.loaded.clone()} act={props.act.clone()} />
             <input id="scrubber" type="range" min="0" max={total.to_string()}
                 value={props.step.to_string()} {oninput} aria-label="Timeline"
+                disabled={total == 0}
                 style={format!("--fill: {}%", crate::text::fixed(pct(props.step), 3))} />
         </div>
     }
@@ -135,22 +152,36 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
 pub struct MarksProps {
     /// The scenario shown.
     pub loaded: Shared<Loaded>,
+    /// Sends an action to the page (a violation's mark jumps to it).
+    pub act: Callback<Action>,
 }
 
-/// A tick above the scrubber for every scripted event (drawn once per scenario).
+/// A tick above the scrubber for every scripted event, and a red flag for every safety
+/// violation (drawn once per scenario).
 #[function_component(Marks)]
 pub fn marks(props: &MarksProps) -> Html {
     let loaded = &props.loaded;
     let total = loaded.total().max(1) as f64;
+    let left = |index: usize| {
+        let pct = (index as f64 + 1.0) * 100.0 / total;
+        format!("left: {}%", crate::text::fixed(pct, 3))
+    };
     let scripted = loaded.timeline.steps().iter().filter(|s| matches!(s.cause, Cause::Script(_)));
     let stride = (scripted.clone().count() / MAX_MARKS).max(1);
     let marks = scripted.step_by(stride).map(|s| {
-        let left = (s.index as f64 + 1.0) * 100.0 / total;
         let title = format!("{} · {}", s.at.clock(), s.summary(&loaded.config));
-        let style = format!("left: {}%", crate::text::fixed(left, 3));
-        html! { <span class="mark" {style} {title}></span> }
+        html! { <span class="mark" style={left(s.index as usize)} {title}></span> }
     });
-    html! { <div class="marks" aria-hidden="true">{ for marks }</div> }
+    let flags = loaded.violations.iter().take(MAX_MARKS).map(|v| {
+        let n = v.step + 1;
+        let title = format!("step {n}: {}", v.sentence);
+        let onclick = props.act.reform(move |_: MouseEvent| Action::Goto(n));
+        html! {
+            <span class="mark mark-violation" style={left(v.step)} {title} {onclick}
+                data-violation={v.address.to_string()} data-step={n.to_string()}></span>
+        }
+    });
+    html! { <div class="marks" aria-hidden="true">{ for marks }{ for flags }</div> }
 }
 
 /// Props of [`Readout`].
@@ -182,7 +213,7 @@ pub fn readout(props: &ReadoutProps) -> Html {
             let title = "Virtual time until the next step";
             html! { <span id="gap" {class} {title}>{ label }</span> }
         }
-        None => html! { <span id="gap" class="gap">{ "end of run" }</span> },
+        None => last_word(&props.loaded),
     };
     html! {
         <div class="readout">
@@ -196,4 +227,17 @@ pub fn readout(props: &ReadoutProps) -> Html {
             { gap }
         </div>
     }
+}
+
+/// What the readout says after the last step: the run ended, was cut, or never began.
+fn last_word(loaded: &Loaded) -> Html {
+    let (label, title) = if loaded.total() == 0 {
+        ("nothing to play", "This scenario has no steps")
+    } else if loaded.truncated() {
+        ("run cut here", "The scenario goes on, but makes more steps than the page follows")
+    } else {
+        ("end of run", "The scenario is over: nothing else happens before its end")
+    };
+    let class = classes!("gap", loaded.truncated().then_some("gap-cut"));
+    html! { <span id="gap" {class} {title}>{ label }</span> }
 }

@@ -3,12 +3,12 @@
 //! the scenario ([`crate::exports`]). A failure shows in the error banner.
 
 use dhcpfo_engine::{Role, World};
-use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::components::icons;
+use crate::components::popover::use_dismiss;
 use crate::exports;
 use crate::state::{Action, Loaded, Shared};
 use crate::{browser, state};
@@ -54,32 +54,6 @@ pub fn download_menu(props: &DownloadProps) -> Html {
             }
         </div>
     }
-}
-
-/// Closes the menu on a press outside `container` or on Escape.
-#[hook]
-fn use_dismiss(container: &NodeRef, open: &UseStateHandle<bool>) {
-    let (container, open) = (container.clone(), open.clone());
-    use_effect_with(*open, move |&is_open| {
-        let document = web_sys::window().and_then(|w| w.document());
-        let listeners = document.filter(|_| is_open).map(|doc| {
-            let close = open.clone();
-            let press = EventListener::new(&doc, "mousedown", move |e| {
-                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-                let inside = container.get().zip(target).is_some_and(|(c, t)| c.contains(Some(&t)));
-                if !inside {
-                    close.set(false);
-                }
-            });
-            let key = EventListener::new(&doc, "keydown", move |e| {
-                if e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
-                    open.set(false);
-                }
-            });
-            (press, key)
-        });
-        move || drop(listeners)
-    });
 }
 
 /// The three choices, each with what it holds and the file name it saves under.

@@ -1,12 +1,14 @@
 //! The event log: every step as a line (number, time, summary), the current
-//! one highlighted and kept in view; a click jumps there. Only the lines in
-//! and near the visible part of the list are in the DOM, so a trace of a
-//! million steps costs the same as one of forty.
+//! one highlighted and kept in view; a click, or Enter on a focused line,
+//! jumps there. A step with a safety violation is marked in red. Only the
+//! lines in and near the visible part of the list are in the DOM, so a trace
+//! of a million steps costs the same as one of forty.
 
 use web_sys::Element;
 use yew::prelude::*;
 
 use crate::state::{Action, Loaded, Shared};
+use crate::text;
 
 /// Height of one line in CSS pixels (must match `.log-row` in the style sheet).
 const ROW: f64 = 30.0;
@@ -54,11 +56,10 @@ pub fn event_log(props: &LogProps) -> Html {
         <section class="panel log" aria-labelledby="log-title">
             <div class="panel-head">
                 <h2 id="log-title">{ "Event log" }</h2>
-                <span class="panel-note">
-                    { format!("{total} steps · click one to go there") }
-                </span>
+                <span class="panel-note">{ log_note(&props.loaded) }</span>
             </div>
             <div class="log-scroll" ref={scroller} {onscroll}>
+                if total == 0 { <p class="empty log-empty">{ "No steps: nothing happens." }</p> }
                 <div style={spacer(first as f64 * ROW)}></div>
                 <ol id="event-log" start={(first + 1).to_string()}>
                     { for (first..last).map(|i| row(props, i)) }
@@ -94,24 +95,42 @@ fn use_follow(
     });
 }
 
+/// The number of steps, and whether the run was cut at the step limit.
+fn log_note(loaded: &Loaded) -> String {
+    let steps = text::count(loaded.total(), "step", "steps");
+    if loaded.truncated() {
+        format!("the first {steps} · click one to go there")
+    } else {
+        format!("{steps} · click one to go there")
+    }
+}
+
 fn row(props: &LogProps, i: usize) -> Html {
     let Some(step) = props.loaded.step(i) else { return Html::default() };
     let n = i + 1;
     let current = n == props.step;
     let onclick = props.act.reform(move |_: MouseEvent| Action::Goto(n));
     let summary = step.summary(&props.loaded.config);
+    let violation = props.loaded.violations_at(i).first().map(|v| v.address.to_string());
     let class = classes!(
         "log-row",
         format!("log-{}", step.kind()),
         current.then_some("current"),
-        (n > props.step).then_some("future")
+        (n > props.step).then_some("future"),
+        violation.is_some().then_some("violation")
     );
+    let title = match &violation {
+        Some(address) => format!("Safety violation at {address} · {summary}"),
+        None => summary.clone(),
+    };
     html! {
-        <li key={i} {class} data-step={n.to_string()} {onclick} title={summary.clone()}
-            aria-current={current.then_some("step")}>
-            <span class="log-n">{ n }</span>
-            <span class="log-time">{ step.at.clock_millis() }</span>
-            <span class="log-text">{ summary }</span>
+        <li key={i} {class} data-step={n.to_string()} data-violation={violation}>
+            <button type="button" class="log-btn" {onclick} {title}
+                aria-current={current.then_some("step")}>
+                <span class="log-n">{ n }</span>
+                <span class="log-time">{ step.at.clock_millis() }</span>
+                <span class="log-text">{ summary }</span>
+            </button>
         </li>
     }
 }

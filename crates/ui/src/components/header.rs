@@ -11,6 +11,7 @@ use crate::browser;
 use crate::components::downloads::DownloadMenu;
 use crate::components::icons;
 use crate::components::import::ImportConf;
+use crate::components::popover::use_dismiss;
 use crate::state::{Action, Loaded, Shared};
 
 /// Props of [`Header`].
@@ -79,7 +80,7 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
         // An imported scenario's title already says where it came from.
         let label =
             if title.starts_with("Imported") { title.clone() } else { format!("Shared: {title}") };
-        html! { <option value="" selected=true disabled=true>{ label }</option> }
+        html! { <option value="" selected=true disabled=true>{ shorten(&label) }</option> }
     });
     html! {
         <label class="picker">
@@ -97,6 +98,18 @@ pub fn scenario_picker(props: &PickerProps) -> Html {
     }
 }
 
+/// The most characters of a title the scenario list shows.
+const OPTION_CHARS: usize = 80;
+
+/// `text` cut to [`OPTION_CHARS`] characters with an ellipsis, so that an odd title
+/// cannot make the list wider than the page.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(OPTION_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// Props of [`ShareBox`].
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
@@ -106,11 +119,14 @@ pub struct ShareProps {
     pub step: usize,
 }
 
-/// The Share button and, once pressed, the link in a read-only field.
+/// The Share button and, once pressed, the link in a read-only field; Escape or a
+/// press elsewhere closes it.
 #[function_component(ShareBox)]
 pub fn share_box(props: &ShareProps) -> Html {
     let open = use_state(|| false);
     let status = use_state(|| None::<&'static str>);
+    let container = use_node_ref();
+    use_dismiss(&container, &open);
     // Only an open share box shows the link, so only then is it worked out.
     let url = open.then(|| share_url(&props.loaded, props.step));
     let onclick = {
@@ -118,6 +134,7 @@ pub fn share_box(props: &ShareProps) -> Html {
             (open.clone(), status.clone(), props.loaded.clone(), props.step);
         Callback::from(move |_| {
             open.set(true);
+            status.set(None);
             let (status, url) = (status.clone(), share_url(&loaded, step));
             wasm_bindgen_futures::spawn_local(async move {
                 let copied = browser::copy_text(&url).await;
@@ -138,7 +155,7 @@ pub fn share_box(props: &ShareProps) -> Html {
         }
     });
     html! {
-        <div class="share">
+        <div class="share" ref={container}>
             <button id="share" class="btn btn-accent" {onclick}
                 title="Copy a link to this scenario at this step">
                 { icons::link() }<span>{ "Share" }</span>
@@ -209,7 +226,7 @@ pub fn intro(props: &IntroProps) -> Html {
     html! {
         <section class="intro">
             <div class="intro-head">
-                <h1 class="intro-title">{ cfg.title.clone() }</h1>
+                <h1 class="intro-title" title={cfg.title.clone()}>{ cfg.title.clone() }</h1>
                 { for start }
             </div>
             if !cfg.description.is_empty() {

@@ -16,6 +16,8 @@ pub mod icons;
 pub mod import;
 pub mod inspector;
 pub mod narration;
+pub mod notices;
 pub mod pool;
+pub mod popover;
 pub mod topology;
 pub mod topology_nodes;

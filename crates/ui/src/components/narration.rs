@@ -1,14 +1,16 @@
 //! The narration: the current step's time, what happened (the engine's
 //! summary) and why (the engine's reasons, one sentence per effect, with the
 //! rule each cites set apart), plus the packets of the step as chips that
-//! open the packet inspector.
+//! open the packet inspector. A safety violation the engine's monitor recorded
+//! in the step comes first, as an alert; the last step of a run cut at the
+//! step limit says that the scenario goes on.
 
 use dhcpfo_engine::packet::Destination;
 use dhcpfo_engine::trace::{node_name, Step};
 use dhcpfo_engine::{ClientState, Role, World};
 use yew::prelude::*;
 
-use crate::state::{packets_of, Action, Loaded, PacketRef, Shared, Slot};
+use crate::state::{is_violation, packets_of, Action, Loaded, PacketRef, Shared, Slot, Violation};
 use crate::text::{self, Segment};
 
 /// Props of [`Narration`].
@@ -41,27 +43,17 @@ pub fn narration(props: &NarrationProps) -> Html {
 
 fn explain(props: &NarrationProps, index: usize, step: &Step) -> Html {
     let cfg = &props.loaded.config;
-    let since = index.checked_sub(1).and_then(|p| props.loaded.step(p)).map(|prev| {
-        match step.at.since(prev.at) {
-            d if d.0 == 0 => "at the same instant as the previous step".to_string(),
-            d => format!("{} after the previous step", text::gap(d)),
-        }
-    });
     let summary = step.summary(cfg);
     let mut parts = summary.split("; ");
     let head = parts.next().unwrap_or_default().to_string();
     let tail: Vec<&str> = parts.collect();
-    let position = format!("Step {} of {}", index + 1, props.loaded.total());
-    let kind_class = classes!("kind", format!("kind-{}", step.kind()));
+    let violations = props.loaded.violations_at(index);
+    let whys = reasons(cfg, step);
+    let last_followed = props.loaded.truncated() && index + 1 == props.loaded.total();
     html! {
         <>
-            <div class="narr-meta">
-                <span class="narr-step">{ position }</span>
-                <span class="narr-time">{ step.at.clock_millis() }</span>
-                <span class={kind_class}>{ step.kind() }</span>
-                <span class="narr-actor">{ node_name(cfg, step.node) }</span>
-                { for since.map(|s| html! { <span class="narr-since">{ s }</span> }) }
-            </div>
+            { meta(&props.loaded, index, step) }
+            if !violations.is_empty() { { violation_alert(violations) } }
             <p class="narr-summary">{ head }</p>
             if !tail.is_empty() {
                 <ul class="narr-effects">
@@ -70,15 +62,78 @@ fn explain(props: &NarrationProps, index: usize, step: &Step) -> Html {
                     }) }
                 </ul>
             }
-            <h3 class="narr-why-title">{ "Why" }</h3>
-            <ol class="narr-whys">
-                { for step.whys(cfg).iter().map(|w| html! {
-                    <li>{ render(&text::segments(w)) }</li>
-                }) }
-            </ol>
+            if !whys.is_empty() {
+                <h3 class="narr-why-title">{ "Why" }</h3>
+                <ol class="narr-whys">
+                    { for whys.iter().map(|w| html! { <li>{ render(&text::segments(w)) }</li> }) }
+                </ol>
+            }
+            if last_followed { { cut_note(&props.loaded) } }
             <PacketChips loaded={props.loaded.clone()} index={index} inspected={props.inspected}
                 act={props.act.clone()} />
         </>
+    }
+}
+
+/// The step's position, time, kind, actor and distance from the step before.
+fn meta(loaded: &Loaded, index: usize, step: &Step) -> Html {
+    let cfg = &loaded.config;
+    let since = index.checked_sub(1).and_then(|p| loaded.step(p)).map(|prev| {
+        match step.at.since(prev.at) {
+            d if d.0 == 0 => "at the same instant as the previous step".to_string(),
+            d => format!("{} after the previous step", text::gap(d)),
+        }
+    });
+    let position =
+        format!("Step {} of {}", text::thousands(index + 1), text::thousands(loaded.total()));
+    let kind_class = classes!("kind", format!("kind-{}", step.kind()));
+    html! {
+        <div class="narr-meta">
+            <span class="narr-step">{ position }</span>
+            <span class="narr-time">{ step.at.clock_millis() }</span>
+            <span class={kind_class}>{ step.kind() }</span>
+            <span class="narr-actor">{ node_name(cfg, step.node) }</span>
+            { for since.map(|s| html! { <span class="narr-since">{ s }</span> }) }
+        </div>
+    }
+}
+
+/// Each effect's reason once, in order, leaving out the safety monitor's notes (the
+/// alert above shows them).
+fn reasons(cfg: &dhcpfo_engine::Config, step: &Step) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in step.effects.iter().filter(|e| !is_violation(e)) {
+        let sentence = step.effect_sentence(cfg, e);
+        if !out.contains(&sentence) {
+            out.push(sentence);
+        }
+    }
+    out
+}
+
+/// Says, on the last step of a run cut at the step limit, that the scenario goes on.
+fn cut_note(loaded: &Loaded) -> Html {
+    let text = format!(
+        "The page stops following the run here, at step {}: the scenario goes on to {}, \
+         but makes more steps than the page follows.",
+        text::thousands(loaded.total()),
+        loaded.config.end.clock()
+    );
+    html! { <p class="narr-cut">{ text }</p> }
+}
+
+/// The safety monitor's findings for the step shown, as an alert.
+fn violation_alert(violations: &[Violation]) -> Html {
+    let first = violations.first().map(|v| v.address.to_string());
+    html! {
+        <div class="narr-alert" role="alert" data-violation={first}>
+            <strong class="narr-alert-title">{ "Safety violation" }</strong>
+            <ul>
+                { for violations.iter().map(|v| html! {
+                    <li>{ render(&text::segments(&v.sentence)) }</li>
+                }) }
+            </ul>
+        </div>
     }
 }
 
@@ -88,9 +143,15 @@ fn start(props: &NarrationProps) -> Html {
     let states =
         [Role::Primary, Role::Secondary].map(|r| world.server(r).state.name().to_ascii_uppercase());
     let off = world.clients().iter().filter(|c| c.state == ClientState::Off).count();
-    let heading = format!("Start · {} steps", props.loaded.total());
+    let total = props.loaded.total();
+    let heading = format!("Start · {}", text::count(total, "step", "steps"));
     let first =
         props.loaded.step(0).map(|s| format!("{} — {}", s.at.clock_millis(), s.summary(cfg)));
+    let clients = match (cfg.clients.len(), off) {
+        (0, _) => "the scenario has no clients".to_string(),
+        (n, 1) => format!("1 of {} is off", text::count(n, "client", "clients")),
+        (n, off) => format!("{off} of {} are off", text::count(n, "client", "clients")),
+    };
     html! {
         <>
             <div class="narr-meta">
@@ -98,16 +159,26 @@ fn start(props: &NarrationProps) -> Html {
                 <span class="narr-time">{ world.now().clock_millis() }</span>
             </div>
             <p class="narr-summary">
-                { format!("The primary is in {}, the secondary in {}; {off} of {} clients are off.",
-                    states[0], states[1], cfg.clients.len()) }
+                { format!("The primary is in {}, the secondary in {}; {clients}.",
+                    states[0], states[1]) }
             </p>
-            <p class="narr-hint">
-                { "Press play, or step forward with →, to see what happens." }
-            </p>
+            <p id="narr-hint" class="narr-hint">{ start_hint(total, cfg.end.clock()) }</p>
             { for first.map(|f| html! {
                 <p class="narr-next"><span class="kind">{ "first" }</span>{ f }</p>
             }) }
         </>
+    }
+}
+
+/// What to do at the start, or why there is nothing to do.
+fn start_hint(total: usize, end: String) -> String {
+    if total == 0 {
+        format!(
+            "Nothing happens in this scenario up to its end at {end}: it has no steps, so \
+             there is nothing to play. Add clients and events, or pick another scenario."
+        )
+    } else {
+        "Press play, or step forward with →, to see what happens.".into()
     }
 }
 
@@ -153,7 +224,8 @@ pub fn packet_chips(props: &ChipsProps) -> Html {
         };
         let class = classes!("chip", (props.inspected == Some(r)).then_some("selected"));
         let onclick = props.act.reform(move |_: MouseEvent| Action::Inspect(r));
-        html! { <button {class} {onclick} title="Show every field">{ label }</button> }
+        let title = format!("{label}: show every field");
+        html! { <button {class} {onclick} {title}>{ label }</button> }
     });
     html! {
         <div class="narr-packets">

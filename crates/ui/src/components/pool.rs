@@ -50,7 +50,8 @@ pub fn pool(props: &PoolProps) -> Html {
                 on_hover={on_hover.clone()} on_pick={on_pick.clone()} />
         }
     });
-    let style = format!("grid-template-columns: 64px repeat({per_band}, minmax(0, 1fr))");
+    // A small pool keeps cells of a normal size rather than stretching them across.
+    let style = format!("grid-template-columns: 64px repeat({per_band}, minmax(0, 56px))");
     let leave = on_hover.reform(|_: MouseEvent| None);
     html! {
         <section class="panel pool" aria-labelledby="pool-title">
@@ -99,11 +100,13 @@ fn band_width(size: usize) -> usize {
     size.clamp(1, 24)
 }
 
-fn pool_note(size: usize, differing: usize) -> String {
+/// The pool's size and how many addresses the two servers see differently.
+pub fn pool_note(size: usize, differing: usize) -> String {
+    let size = text::count(size, "address", "addresses");
     match differing {
-        0 => format!("{size} addresses · both servers agree"),
-        1 => format!("{size} addresses · 1 address differs: an update is in flight"),
-        n => format!("{size} addresses · {n} addresses differ: updates are in flight"),
+        0 => format!("{size} · both servers agree"),
+        1 => format!("{size} · 1 address differs: an update is in flight"),
+        n => format!("{size} · {n} addresses differ: updates are in flight"),
     }
 }
 

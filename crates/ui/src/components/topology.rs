@@ -17,15 +17,15 @@ use crate::text;
 /// Width of the drawing, in SVG units.
 pub const WIDTH: f64 = 760.0;
 /// Height of the drawing.
-pub const HEIGHT: f64 = 330.0;
+pub const HEIGHT: f64 = 340.0;
 /// Where the LAN bus runs.
 const BUS_X: f64 = 376.0;
 /// Left edge of the server boxes.
 pub const SERVER_X: f64 = 486.0;
 /// Server box size.
 pub const SERVER_W: f64 = 254.0;
-/// Server box height.
-pub const SERVER_H: f64 = 100.0;
+/// Server box height (room for two rows of lease counts).
+pub const SERVER_H: f64 = 112.0;
 /// Top of the primary's box.
 pub const PRIMARY_Y: f64 = 16.0;
 /// Top of the secondary's box.
@@ -213,7 +213,7 @@ fn flight(
 }
 
 /// The drawing's coordinate system ([`WIDTH`] by [`HEIGHT`]).
-pub const VIEW_BOX: &str = "0 0 760 330";
+pub const VIEW_BOX: &str = "0 0 760 340";
 
 /// What the drawing shows, for screen readers.
 const ARIA: &str =

@@ -4,7 +4,7 @@
 //! nodes that changed in a step are drawn again.
 
 use dhcpfo_engine::client::Client;
-use dhcpfo_engine::{Role, World};
+use dhcpfo_engine::{BindingState, Role, World};
 use yew::prelude::*;
 
 use crate::components::topology::{
@@ -56,7 +56,7 @@ pub fn server_node(props: &ServerProps) -> Html {
                 <text x="19" y="14">{ state.to_ascii_uppercase() }</text>
             </g>
             <Counts world={props.world.clone()} role={props.role} />
-            <text class="server-queue" x="16" y="90">{ waiting }</text>
+            <text class="server-queue" x="16" y="104">{ waiting }</text>
         </g>
     }
 }
@@ -78,28 +78,56 @@ pub struct CountsProps {
     pub role: Role,
 }
 
-/// How many leases the server holds in each binding state (those not zero).
+/// Room for the lease counts across a server box, in SVG units.
+const COUNTS_W: f64 = SERVER_W - 32.0;
+/// Width of a count's swatch and the space after it.
+const SWATCH_W: f64 = 16.0;
+/// Space between two counts on a row.
+const COUNT_GAP: f64 = 12.0;
+
+/// Estimated width of a count with its swatch.
+fn count_width(label: &str) -> f64 {
+    SWATCH_W + label.len() as f64 * 6.2
+}
+
+/// How many leases the server holds in each binding state (those not zero): on one
+/// row when they fit, else on two rows in even columns, named while the names fit.
 #[function_component(Counts)]
 pub fn counts(props: &CountsProps) -> Html {
     let server = props.world.server(props.role);
     let present: Vec<_> =
         BINDING_STATES.iter().map(|&s| (s, server.count(s))).filter(|&(_, n)| n > 0).collect();
-    let named = present.len() <= 3;
+    let mut labels: Vec<String> =
+        present.iter().map(|(state, n)| format!("{n} {}", state.name())).collect();
+    let one_row: f64 = labels.iter().map(|l| count_width(l) + COUNT_GAP).sum::<f64>();
+    let rows = if one_row - COUNT_GAP <= COUNTS_W { 1 } else { 2 };
+    let columns = present.len().div_ceil(rows).max(1);
+    let column_w = COUNTS_W / columns as f64;
+    if rows == 2 && labels.iter().any(|l| count_width(l) > column_w) {
+        labels = present.iter().map(|(_, n)| n.to_string()).collect();
+    }
     let mut x = 0.0;
-    let items = present.iter().map(|&(state, n)| {
-        let label = if named { format!("{n} {}", state.name()) } else { n.to_string() };
-        let at = x;
-        x += 16.0 + label.len() as f64 * 6.2 + 12.0;
-        html! {
-            <g transform={format!("translate({} 0)", num(at))}>
-                <title>{ format!("{n} {}", state.name()) }</title>
-                <rect class={classes!("swatch", format!("b-{}", state.name()))} y="-9" width="11"
-                    height="11" rx="2.5" />
-                <text x="16" y="0">{ label }</text>
-            </g>
-        }
+    let items = present.iter().zip(labels).enumerate().map(|(i, (&(state, n), label))| {
+        // One row packs the counts; two rows line them up in columns.
+        let (at, y) = match rows {
+            1 => (x, 8.0),
+            _ => ((i % columns) as f64 * column_w, (i / columns) as f64 * 16.0),
+        };
+        x += count_width(&label) + COUNT_GAP;
+        count_item(state, n, &label, at, y)
     });
-    html! { <g class="counts" transform="translate(16 71)">{ for items }</g> }
+    html! { <g class="counts" transform="translate(16 72)">{ for items }</g> }
+}
+
+fn count_item(state: BindingState, n: usize, label: &str, x: f64, y: f64) -> Html {
+    html! {
+        <g transform={format!("translate({} {})", num(x), num(y))}>
+            <title>{ format!("{n} {}", state.name()) }</title>
+            <rect class={classes!("swatch", format!("b-{}", state.name()))} y="-9" width="11"
+                height="11" rx="2.5" />
+            <text x="16" y="0">{ label.to_string() }</text>
+        </g>
+    }
 }
 
 /// Props of [`ClientNode`].
@@ -141,6 +169,19 @@ fn client_tile(props: &ClientProps, x: f64, y: f64, size: f64) -> Html {
     }
 }
 
+/// A client's name cut with an ellipsis to about `room` SVG units (the whole name is in
+/// the tooltip).
+fn fit_name(name: &str, room: f64) -> String {
+    let fits = (room / 8.6).max(4.0) as usize;
+    match name.char_indices().nth(fits) {
+        Some((cut, _)) => {
+            let keep = name[..cut].char_indices().last().map_or(0, |(i, _)| i);
+            format!("{}…", &name[..keep])
+        }
+        None => name.to_string(),
+    }
+}
+
 fn client_box(props: &ClientProps, x: f64, y: f64) -> Html {
     let c = &props.client;
     let state = c.state.name();
@@ -153,7 +194,10 @@ fn client_box(props: &ClientProps, x: f64, y: f64) -> Html {
         <g class={client_class(props)} data-node={props.name.clone()}
             transform={format!("translate({} {})", num(x), num(y))}>
             <rect class="node-box" width={num(CLIENT_W)} height={num(CLIENT_H)} rx="10" />
-            <text class="client-name" x="14" y="22">{ props.name.clone() }</text>
+            <text class="client-name" x="14" y="22">
+                <title>{ props.name.clone() }</title>
+                { fit_name(&props.name, CLIENT_W - 12.0 - chip_w - 28.0) }
+            </text>
             <g class="client-chip" transform={chip_at}>
                 <rect width={num(chip_w)} height="18" rx="9" />
                 <text x={num(chip_w / 2.0)} y="13" text-anchor="middle">
