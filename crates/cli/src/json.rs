@@ -2,9 +2,9 @@
 //!
 //! One object per step: `index` (from 0), `step` (from 1, as the page counts),
 //! `time` (`HH:MM:SS.mmm`), `at_ms`, `kind` (`script`, `receive`, `timer`),
-//! `node`, `summary`, `why` (every reason in one paragraph), `whys` (one sentence per reason) and `effects`, each a
-//! tagged object: `sent` (with the whole packet), `lease`, `client` or
-//! `note`. Nodes are named as the scenario names them.
+//! `node`, `summary`, `why` (every reason in one paragraph), `whys` (one
+//! sentence per reason) and `effects`, each a tagged object: `sent` (with the
+//! whole packet), `lease`, `client` or `note`. Nodes are named as the scenario names them.
 
 use serde::Serialize;
 

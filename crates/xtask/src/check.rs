@@ -29,13 +29,14 @@ struct Step {
 }
 
 /// The pipeline, in order.
-const STEPS: [Step; 8] = [
+const STEPS: [Step; 9] = [
     Step { name: "tools", run: ensure_all_tools },
     Step { name: "cargo fmt --check", run: fmt },
     Step { name: "clippy (native)", run: clippy_native },
     Step { name: "clippy (ui, wasm32)", run: clippy_ui },
     Step { name: "host tests", run: host_tests },
     Step { name: "engine tests (wasm32, Node)", run: engine_wasm_tests },
+    Step { name: "ui tests (wasm32, Chromium)", run: ui_wasm_tests },
     Step { name: "release build", run: release_build },
     Step { name: "browser tests", run: browser_tests },
 ];
@@ -152,6 +153,11 @@ fn engine_wasm_tests() -> Outcome<Done> {
         return Ok(Done::Skipped("engine has no wasm tests yet"));
     }
     cargo(&["test", "-p", "dhcpfo-engine", "--target", tools::WASM_TARGET, "--locked"])
+}
+
+/// The page's own wasm tests: model tests in Node, component tests in headless Chromium.
+fn ui_wasm_tests() -> Outcome<Done> {
+    cargo(&["test", "-p", "dhcpfo-ui", "--target", tools::WASM_TARGET, "--locked"])
 }
 
 /// `trunk build --release` into `dist/`.
