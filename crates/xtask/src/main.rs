@@ -6,8 +6,7 @@
 //! - `serve [--port N]`: install missing tools, build the release bundle into `dist/` and serve
 //!   it on 127.0.0.1 (default port 8080) until Ctrl-C.
 //! - `test`: install missing tools, then fmt, clippy, host tests, engine and page tests in
-//!   WebAssembly,
-//!   the release build and the browser tests, stopping at the first failure.
+//!   WebAssembly, the release build and the browser tests, stopping at the first failure.
 //! - `test-long`: the engine's property tests over 5,000 random scenarios each (release build).
 //! - `bench`: the engine's benchmarks natively and in WebAssembly, then the size report.
 //! - `dist [--check-size]`: the release build and its size report; with `--check-size` a bundle
