@@ -1158,6 +1158,15 @@ fn within(value: u64, low: u64, high: u64, name: &str, pos: Pos, notes: &mut Not
     fitted
 }
 
+/// The title of an imported scenario; control characters in the peer name become
+/// spaces and a very long name is shortened, as titles must be.
+fn imported_title(name: &str, role: Role) -> String {
+    let clean: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let short: String = clean.chars().take(120).collect();
+    let more = if short.len() < clean.len() { "…" } else { "" };
+    format!("Imported: failover peer \"{short}{more}\" ({}'s dhcpd.conf)", role.name())
+}
+
 fn seconds(value: u64) -> DurationSpec {
     DurationSpec::Text(format!("{value}s"))
 }
@@ -1174,7 +1183,7 @@ fn build(
     let mut range = fit_range(target, notes);
     let [primary, secondary] = server_addresses(target, peer, role, &mut range, notes)?;
     let mut scenario = Scenario {
-        title: format!("Imported: failover peer \"{}\" ({}'s dhcpd.conf)", peer.name, role.name()),
+        title: imported_title(&peer.name, role),
         description: String::new(),
         start: None,
         seed: 1,
@@ -1308,10 +1317,25 @@ fn lease_section(leases: &Leases, notes: &mut Notes) -> LeaseSection {
 /// The pool's range in address order, at most [`MAX_POOL`] addresses long.
 fn fit_range(target: &Target, notes: &mut Notes) -> (u32, u32) {
     let (a, b) = (u32::from(target.range.0), u32::from(target.range.1));
-    let (first, last) = (a.min(b), a.max(b));
+    let (mut first, mut last) = (a.min(b), a.max(b));
     if a > b {
         let message =
             "the range is written high to low; dhcpd and the scenario take it low to high";
+        notes.info(target.range_pos, message);
+    }
+    // The subnet's network and broadcast addresses are never handed out.
+    let network = u32::from(target.subnet.host(0));
+    let broadcast = network | !target.subnet.mask();
+    if first == network && first < last {
+        first += 1;
+        let message = "the range starts at the network address, which no client gets; the \
+                       scenario's range starts one address later";
+        notes.info(target.range_pos, message);
+    }
+    if last == broadcast && first < last {
+        last -= 1;
+        let message = "the range ends at the broadcast address, which no client gets; the \
+                       scenario's range ends one address earlier";
         notes.info(target.range_pos, message);
     }
     // The scenario caps a pool at MAX_POOL addresses, a small number.

@@ -398,3 +398,26 @@ fn year_long_leases_still_fit_the_run_limit() {
     assert_eq!(cfg.events.len(), 4, "{:?}", scenario.events);
     assert!(cfg.events[2].at > dhcpfo_engine::Time::from_secs(3 * 86_400));
 }
+
+#[test]
+fn a_range_over_the_whole_subnet_loses_its_network_and_broadcast_addresses() {
+    let text = "failover peer \"p\" {\n  primary;\n  mclt 60;\n  split 128;\n}\n\
+                subnet 10.3.0.0 netmask 255.255.255.0 {\n  pool {\n    failover peer \"p\";\n    \
+                range 10.3.0.0 10.3.0.255;\n  }\n}\n";
+    let imported = import(text).expect("imports");
+    // The first address moves up; the end moves down past the broadcast address
+    // (and further, to leave room for the two servers on the LAN).
+    assert_eq!(imported.scenario.pool.range[0], "10.3.0.1");
+    assert_ne!(imported.scenario.pool.range[1], "10.3.0.255");
+    assert!(imported.notes.iter().any(|n| n.message.contains("network address")));
+    assert!(imported.notes.iter().any(|n| n.message.contains("broadcast address")));
+}
+
+#[test]
+fn control_characters_in_the_peer_name_do_not_reach_the_title() {
+    let text = "failover peer \"a\tb\" {\n  primary;\n  mclt 60;\n  split 128;\n}\n\
+                subnet 10.3.0.0 netmask 255.255.255.0 {\n  pool {\n    failover peer \"a\tb\";\n    \
+                range 10.3.0.10 10.3.0.20;\n  }\n}\n";
+    let imported = import(text).expect("imports");
+    assert!(!imported.scenario.title.chars().any(char::is_control), "{}", imported.scenario.title);
+}

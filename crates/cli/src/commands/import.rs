@@ -41,13 +41,11 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let text = crate::input::read_text(path)?;
     let imported = conf::import(&text).map_err(|e| CliError::Input(format!("{path}: {e}")))?;
     for note in &imported.notes {
-        eprintln!(
-            "{path}:{}:{}: {}: {}",
-            note.line,
-            note.column,
-            note.severity.name(),
-            note.message
-        );
+        // Notes quote the file; keep its control bytes away from the terminal.
+        let message: String =
+            note.message.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+        let (line, column, severity) = (note.line, note.column, note.severity.name());
+        eprintln!("{path}:{line}:{column}: {severity}: {message}");
     }
     let toml = imported.scenario.to_toml();
     match args.value("output") {

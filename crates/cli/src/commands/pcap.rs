@@ -37,6 +37,12 @@ pub fn main(args: &Parsed, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     let loaded = input::load(args.single("SCENARIO")?)?;
     let file = args.required("output", "FILE")?;
     let timeline = Timeline::run(loaded.config.clone());
+    if timeline.truncated() {
+        let (limit, at) = (dhcpfo_engine::timeline::MAX_STEPS, timeline.covered_until().clock());
+        eprintln!(
+            "dhcpfo: the run stops at the {limit}-step limit at {at}; the capture ends there"
+        );
+    }
     let bytes = pcap::capture(&loaded.config, timeline.steps())
         .map_err(|e| CliError::Input(format!("cannot write the capture: {e}")))?;
     if file == "-" {
