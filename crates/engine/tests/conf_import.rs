@@ -418,6 +418,6 @@ fn control_characters_in_the_peer_name_do_not_reach_the_title() {
     let text = "failover peer \"a\tb\" {\n  primary;\n  mclt 60;\n  split 128;\n}\n\
                 subnet 10.3.0.0 netmask 255.255.255.0 {\n  pool {\n    failover peer \"a\tb\";\n    \
                 range 10.3.0.10 10.3.0.20;\n  }\n}\n";
-    let imported = import(text).expect("imports");
-    assert!(!imported.scenario.title.chars().any(char::is_control), "{}", imported.scenario.title);
+    let title = import(text).expect("imports").scenario.title;
+    assert!(!title.chars().any(char::is_control), "{title}");
 }
