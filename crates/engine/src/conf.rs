@@ -1277,7 +1277,13 @@ fn failover_section(peer: &PeerDeclaration, notes: &mut Notes) -> FailoverSectio
         }
         DurationSpec::Text("off".into())
     });
+    // The relationship's name carries over, so exported lease files match the
+    // configuration (names with quotes or control characters keep the default).
+    let usable = !peer.name.is_empty()
+        && peer.name.chars().count() <= 64
+        && !peer.name.chars().any(|c| c.is_control() || c == '"' || c == '\\');
     FailoverSection {
+        name: usable.then(|| peer.name.clone()),
         mclt,
         split,
         max_response_delay: delay,

@@ -46,7 +46,7 @@ use crate::time::{self, Time};
 /// The name of the failover relationship in every exported file
 /// (`failover peer "dhcpfo" state { ... }`). A scenario has one relationship
 /// and does not name it, so the export uses this fixed name.
-pub const PEER_NAME: &str = "dhcpfo";
+pub const PEER_NAME: &str = crate::scenario::DEFAULT_PEER_NAME;
 
 /// A date written `never` (dhcpd's "no end"), as Unix seconds in [`LeaseRecord`].
 pub const NEVER: u64 = u64::MAX;
@@ -69,11 +69,11 @@ pub fn write(world: &World, role: Role) -> String {
 pub fn write_at(world: &World, role: Role, at: Time) -> String {
     let cfg = world.config();
     let server = world.server(role);
-    let mut out = header(role, at, cfg.start_epoch);
+    let mut out = header(role, at, cfg.start_epoch, &cfg.peer_name);
     let peer = world.server(role.peer()).state;
     // Only the secondary records the MCLT in its state record (reference §1.7).
     let mclt = (role == Role::Secondary).then_some(cfg.mclt);
-    out.push_str(&write_failover_state(server.state, peer, cfg.start_epoch, mclt));
+    out.push_str(&write_failover_state(&cfg.peer_name, server.state, peer, cfg.start_epoch, mclt));
     for lease in &server.leases {
         out.push_str(&write_lease(lease, cfg.start_epoch));
     }
@@ -122,13 +122,14 @@ pub fn write_lease(lease: &Lease, start_epoch: u64) -> String {
 /// A server that is not running (`Down`) is written as `shutdown`, the state
 /// dhcpd 4.4 records when it is stopped.
 pub fn write_failover_state(
+    name: &str,
     mine: FailoverState,
     partner: FailoverState,
     start_epoch: u64,
     mclt: Option<u64>,
 ) -> String {
     let since = format_date(start_epoch);
-    let mut out = format!("\nfailover peer \"{PEER_NAME}\" state {{\n");
+    let mut out = format!("\nfailover peer \"{name}\" state {{\n");
     let _ = writeln!(out, "  my state {} at {since};", file_state_name(mine));
     let _ = writeln!(out, "  partner state {} at {since};", file_state_name(partner));
     if let Some(mclt) = mclt {
@@ -166,12 +167,12 @@ pub fn quote(bytes: &[u8]) -> String {
     out
 }
 
-fn header(role: Role, at: Time, start_epoch: u64) -> String {
+fn header(role: Role, at: Time, start_epoch: u64, name: &str) -> String {
     let date = format_date(start_epoch.saturating_add(at.secs()));
     // Drop the weekday: the comment is for people.
     let date = date.split_once(' ').map_or(date.as_str(), |(_, rest)| rest);
     format!(
-        "# Lease database of the {role} of failover peer \"{PEER_NAME}\" at t = {clock}\n\
+        "# Lease database of the {role} of failover peer \"{name}\" at t = {clock}\n\
          # ({date} UTC), in the dhcpd.leases format of ISC dhcpd 4.4 (see dhcpd.leases(5)),\n\
          # written by the DHCP Failover Playground. It is a snapshot: one record per\n\
          # address, the record dhcpd would keep as the last one for it.\n\

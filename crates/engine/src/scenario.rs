@@ -149,6 +149,9 @@ fn default_seed() -> u64 {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FailoverSection {
+    /// The relationship's name, as in `failover peer "NAME"` (default "dhcpfo").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Maximum client lead time (default 1h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mclt: Option<DurationSpec>,
@@ -398,6 +401,8 @@ pub struct Config {
     pub end: Time,
     /// MCLT in seconds.
     pub mclt: u64,
+    /// The relationship's name (`failover peer "NAME"`).
+    pub peer_name: String,
     /// `split`.
     pub split: u16,
     /// The HBA derived from `split`.
@@ -443,6 +448,8 @@ pub const DEFAULT_START_EPOCH: u64 = 946_684_800;
 
 /// The most addresses a pool may have (keeps the page and the engine fast).
 pub const MAX_POOL: usize = 4096;
+/// The relationship's name when the scenario gives none.
+pub const DEFAULT_PEER_NAME: &str = "dhcpfo";
 /// 2100-01-01T00:00:00Z: the first start refused (32-bit times on the wire).
 pub const LATEST_START_EPOCH: u64 = 4_102_444_800;
 /// The longest title.
@@ -612,6 +619,7 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         seed: s.seed,
         end,
         mclt: failover.mclt,
+        peer_name: failover.peer_name,
         split: failover.split,
         hba: Hba::from_split(failover.split),
         max_response_delay: failover.max_response_delay,
@@ -636,6 +644,7 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
 
 /// `[failover]`, validated.
 struct FailoverValues {
+    peer_name: String,
     mclt: u64,
     split: u16,
     max_response_delay: u64,
@@ -661,7 +670,13 @@ fn validate_failover(f: &FailoverSection) -> Result<FailoverValues, ScenarioErro
     };
     check_auto_partner_down(&f.auto_partner_down)?;
     check_start_mode(f.start.as_deref())?;
+    let peer_name = f.name.clone().unwrap_or_else(|| DEFAULT_PEER_NAME.to_string());
+    check_text(&peer_name, "failover.name", MAX_NAME)?;
+    if peer_name.is_empty() || peer_name.contains(['"', '\\']) {
+        return err("failover.name", "a relationship name is non-empty text without quotes");
+    }
     Ok(FailoverValues {
+        peer_name,
         mclt,
         split,
         max_response_delay,

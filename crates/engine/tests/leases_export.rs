@@ -27,7 +27,8 @@ fn assert_round_trip(world: &World, role: Role, what: &str) {
         assert_lease(&file, lease, epoch, &format!("{what} {}", lease.address));
     }
 
-    let state = file.failover_peer(PEER_NAME).unwrap_or_else(|| panic!("{what}: no state"));
+    let name = &world.config().peer_name;
+    let state = file.failover_peer(name).unwrap_or_else(|| panic!("{what}: no state"));
     assert_eq!(state.my_state, Some(as_written(server.state)), "{what}");
     let partner = as_written(world.server(role.peer()).state);
     assert_eq!(state.partner_state, Some(partner), "{what}");
@@ -203,8 +204,13 @@ fn quoting_follows_dhcpd() {
 
 #[test]
 fn a_stopped_server_is_written_as_shutdown() {
-    let text =
-        leases::write_failover_state(FailoverState::Down, FailoverState::Normal, 0, Some(30));
+    let text = leases::write_failover_state(
+        PEER_NAME,
+        FailoverState::Down,
+        FailoverState::Normal,
+        0,
+        Some(30),
+    );
     assert!(text.contains("  my state shutdown at 4 1970/01/01 00:00:00;\n"), "{text}");
     let file = leases::read(&text).unwrap();
     let state = file.failover_peer(PEER_NAME).unwrap();
