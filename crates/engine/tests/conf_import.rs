@@ -416,8 +416,8 @@ fn a_range_over_the_whole_subnet_loses_its_network_and_broadcast_addresses() {
 #[test]
 fn control_characters_in_the_peer_name_do_not_reach_the_title() {
     let text = "failover peer \"a\tb\" {\n  primary;\n  mclt 60;\n  split 128;\n}\n\
-                subnet 10.3.0.0 netmask 255.255.255.0 {\n  pool {\n    failover peer \"a\tb\";\n    \
-                range 10.3.0.10 10.3.0.20;\n  }\n}\n";
+                subnet 10.3.0.0 netmask 255.255.255.0 {\n  pool {\n    \
+                failover peer \"a\tb\";\n    range 10.3.0.10 10.3.0.20;\n  }\n}\n";
     let title = import(text).expect("imports").scenario.title;
     assert!(!title.chars().any(char::is_control), "{title}");
 }
