@@ -46,6 +46,22 @@ pub enum FailoverState {
 }
 
 impl FailoverState {
+    /// Every state a running server can be in, in draft-12 order, RECOVER-WAIT last.
+    pub const RUNNING: [FailoverState; 12] = [
+        FailoverState::Startup,
+        FailoverState::Normal,
+        FailoverState::CommunicationsInterrupted,
+        FailoverState::PartnerDown,
+        FailoverState::PotentialConflict,
+        FailoverState::Recover,
+        FailoverState::Paused,
+        FailoverState::Shutdown,
+        FailoverState::RecoverDone,
+        FailoverState::ResolutionInterrupted,
+        FailoverState::ConflictDone,
+        FailoverState::RecoverWait,
+    ];
+
     /// The name ISC logs and writes.
     pub fn name(self) -> &'static str {
         match self {

@@ -34,6 +34,17 @@ pub enum BindingState {
 }
 
 impl BindingState {
+    /// The seven states in draft-12 order (wire values 1 to 7).
+    pub const ALL: [BindingState; 7] = [
+        BindingState::Free,
+        BindingState::Active,
+        BindingState::Expired,
+        BindingState::Released,
+        BindingState::Abandoned,
+        BindingState::Reset,
+        BindingState::Backup,
+    ];
+
     /// The name dhcpd writes in `dhcpd.leases` and logs.
     pub fn name(self) -> &'static str {
         match self {

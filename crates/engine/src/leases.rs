@@ -813,41 +813,18 @@ impl Parser {
 /// A binding state by the name dhcpd writes. The legacy `reserved` and `bootp`
 /// load as ACTIVE, as in dhcpd.
 fn binding_state_named(name: &str) -> Option<BindingState> {
-    const ALL: [BindingState; 7] = [
-        BindingState::Free,
-        BindingState::Active,
-        BindingState::Expired,
-        BindingState::Released,
-        BindingState::Abandoned,
-        BindingState::Reset,
-        BindingState::Backup,
-    ];
     if matches!(name, "reserved" | "bootp") {
         return Some(BindingState::Active);
     }
-    ALL.into_iter().find(|s| s.name() == name)
+    BindingState::ALL.into_iter().find(|s| s.name() == name)
 }
 
 /// A failover state by the name dhcpd writes: `Some(None)` for `unknown-state`.
 fn failover_state_named(name: &str) -> Option<Option<FailoverState>> {
-    const ALL: [FailoverState; 12] = [
-        FailoverState::Startup,
-        FailoverState::Normal,
-        FailoverState::CommunicationsInterrupted,
-        FailoverState::PartnerDown,
-        FailoverState::PotentialConflict,
-        FailoverState::Recover,
-        FailoverState::Paused,
-        FailoverState::Shutdown,
-        FailoverState::RecoverDone,
-        FailoverState::ResolutionInterrupted,
-        FailoverState::ConflictDone,
-        FailoverState::RecoverWait,
-    ];
     if name == "unknown-state" {
         return Some(None);
     }
-    ALL.into_iter().find(|s| s.name() == name).map(Some)
+    FailoverState::RUNNING.into_iter().find(|s| s.name() == name).map(Some)
 }
 
 /// Unix seconds of `W YYYY/MM/DD HH:MM:SS` (UTC). As in dhcpd, the weekday is

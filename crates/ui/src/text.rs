@@ -130,15 +130,7 @@ fn state_word(word: &str) -> Option<BindingState> {
 }
 
 /// The seven binding states in draft-12 order.
-pub const BINDING_STATES: [BindingState; 7] = [
-    BindingState::Free,
-    BindingState::Active,
-    BindingState::Expired,
-    BindingState::Released,
-    BindingState::Abandoned,
-    BindingState::Reset,
-    BindingState::Backup,
-];
+pub const BINDING_STATES: [BindingState; 7] = BindingState::ALL;
 
 /// A one-line meaning of each binding state, for the legend.
 pub fn binding_meaning(state: BindingState) -> &'static str {

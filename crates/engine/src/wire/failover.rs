@@ -650,23 +650,7 @@ pub fn server_state_to_wire(state: FailoverState) -> Option<u8> {
 
 /// The failover state with server-state value `value`.
 pub fn server_state_from_wire(value: u8) -> Option<FailoverState> {
-    use FailoverState::*;
-    [
-        Startup,
-        Normal,
-        CommunicationsInterrupted,
-        PartnerDown,
-        PotentialConflict,
-        Recover,
-        Paused,
-        Shutdown,
-        RecoverDone,
-        ResolutionInterrupted,
-        ConflictDone,
-        RecoverWait,
-    ]
-    .into_iter()
-    .find(|s| server_state_to_wire(*s) == Some(value))
+    FailoverState::RUNNING.into_iter().find(|s| server_state_to_wire(*s) == Some(value))
 }
 
 /// What a reject reason means (draft-12 §12.21).
