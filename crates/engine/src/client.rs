@@ -197,12 +197,7 @@ impl Client {
         ctx.send(self.node(), Destination::Broadcast, Body::Dhcp(m), why.clone());
         self.drop_lease();
         self.set_state(ctx, ClientState::Init, why);
-        let event = Event::Client {
-            client: self.index,
-            timer: ClientTimer::Restart,
-            generation: self.transmit_generation,
-        };
-        ctx.timer(ctx.now.plus(DECLINE_WAIT), event);
+        self.arm_timer(ctx, DECLINE_WAIT, ClientTimer::Restart);
     }
 
     /// DHCPINFORM from the configured address (RFC 2131 §4.4.3).
@@ -419,13 +414,14 @@ impl Client {
     }
 
     fn arm_retransmit(&mut self, ctx: &mut Ctx, wait: Duration) {
+        self.arm_timer(ctx, wait, ClientTimer::Retransmit);
+    }
+
+    /// Arms a transmission-side timer; any earlier one of them goes stale.
+    fn arm_timer(&mut self, ctx: &mut Ctx, wait: Duration, timer: ClientTimer) {
         self.transmit_generation += 1;
-        let event = Event::Client {
-            client: self.index,
-            timer: ClientTimer::Retransmit,
-            generation: self.transmit_generation,
-        };
-        ctx.timer(ctx.now.plus(wait), event);
+        let generation = self.transmit_generation;
+        ctx.timer(ctx.now.plus(wait), Event::Client { client: self.index, timer, generation });
     }
 
     fn retransmit(&mut self, ctx: &mut Ctx) {
