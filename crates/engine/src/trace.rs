@@ -462,7 +462,7 @@ impl Why {
                  server answers anyway (\"cancel load balance\")"
             ),
             Why::PingFirst { address, wait, timer } => format!(
-                "{address} is the oldest lease in this server's free pool; before offering it \
+                "{address} is the lease this server would offer; before offering it \
                  the server sends an ICMP echo to make sure nobody uses it, and waits {} — {}",
                 wait.human(),
                 match timer {
@@ -548,7 +548,7 @@ impl Why {
             Why::Declined { address } => format!(
                 "DHCPDECLINE: the client found {address} already in use, so the server \
                  abandons it: ABANDONED for abandon-lease-time (a day), the client's identity \
-                 wiped, and the peer told (reference §8.4); any client may decline any address"
+                 wiped, and the peer told (dhcpd's abandon_lease); any client may decline any address"
             ),
             Why::DeclineIgnored { reason } => format!("DHCPDECLINE ignored: {reason}"),
             Why::Informed => "DHCPINFORM: the client already has an address and wants only its \
@@ -565,7 +565,7 @@ impl Why {
             Why::PingAnswered { address } => format!(
                 "an echo came back from {address}: some device is using it, so the server \
                  abandons the address for a day and sends no DHCPOFFER; the client will \
-                 retransmit its DHCPDISCOVER and be offered another address (reference §8.3)"
+                 retransmit its DHCPDISCOVER and be offered another address (dhcpd's ping check)"
             ),
             Why::AbandonedNotMine { address } => format!(
                 "{address} is ABANDONED here, and only the primary may take an abandoned \
