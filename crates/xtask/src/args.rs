@@ -43,6 +43,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Task, String> {
     let mut args = args.into_iter();
     let name = args.next().unwrap_or_else(|| "help".to_string());
     let rest: Vec<String> = args.collect();
+    // `cargo xtask TASK --help` shows the usage too.
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return Ok(Task::Help);
+    }
     match name.as_str() {
         "help" | "--help" | "-h" => no_options(&rest, Task::Help),
         "serve" => parse_serve(&rest),
@@ -94,6 +98,12 @@ mod tests {
 
     fn parse_str(line: &str) -> Result<Task, String> {
         parse(line.split_whitespace().map(str::to_string))
+    }
+
+    #[test]
+    fn help_after_a_task_shows_the_usage() {
+        assert_eq!(parse_str("serve --help"), Ok(Task::Help));
+        assert_eq!(parse_str("test -h"), Ok(Task::Help));
     }
 
     #[test]

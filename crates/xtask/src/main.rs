@@ -68,9 +68,12 @@ fn run(task: Task) -> Outcome {
 
 /// `cargo xtask serve`: release build, then the static server in the foreground.
 fn serve(port: u16) -> Outcome {
+    // Take the port first, so that a busy one is reported before a long build.
+    let listener = server::bind(port).map_err(|error| {
+        format!("{error}\n(another program uses the port: try `cargo xtask serve --port 8081`)")
+    })?;
     tools::ensure_tools()?;
     release_build()?;
-    let listener = server::bind(port)?;
     println!("\nServing dist/ at http://{}/ (Ctrl-C to stop)", listener_addr(&listener));
     server::serve(listener, Path::new("dist"), true);
     Ok(())
