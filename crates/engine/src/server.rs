@@ -90,6 +90,15 @@ impl Server {
             .map(|(i, &address)| {
                 let state = if i < backups { BindingState::Backup } else { BindingState::Free };
                 let mut lease = Lease::virgin(address, state);
+                // The balancing run gave the BACKUP leases away at the start (second 1
+                // of the servers' clock): the primary sent and had acked the update,
+                // the secondary only received it.
+                if state == BindingState::Backup {
+                    lease.starts = 1;
+                    lease.tsfp = 1;
+                    lease.atsfp = 1;
+                    lease.tstp = if role == Role::Primary { 1 } else { 0 };
+                }
                 // Equal `ends` ties go to the most recently queued lease. The primary's
                 // range was queued highest address first, so its lowest FREE address
                 // leads; the secondary received the BACKUP updates in ascending order,
@@ -203,7 +212,7 @@ impl Server {
             Balance::Peer(why) => return ctx.effect(Effect::Note { why }),
             Balance::Mine(why) => ctx.effect(Effect::Note { why }),
         }
-        let now = ctx.now.secs();
+        let now = ctx.clock();
         let found = self.existing_binding(msg, now).or_else(|| self.pick_free(now));
         let Some(idx) = found.or_else(|| self.reclaim_abandoned(ctx)) else {
             let peer_has = self.count(self.role.peer().own_free_state());
@@ -295,7 +304,7 @@ impl Server {
     }
 
     fn offer(&mut self, idx: usize, msg: &DhcpMessage, client: u16, pinged: bool, ctx: &mut Ctx) {
-        let now = ctx.now.secs();
+        let now = ctx.clock();
         let lease = &self.leases[idx];
         let desired = Self::desired_lease_time(ctx.cfg);
         let (granted, rule) = failover::granted_lease_time(desired, ctx.cfg.mclt, lease.tsfp, now);
@@ -373,7 +382,7 @@ impl Server {
     }
 
     fn ack(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
-        let now = ctx.now.secs();
+        let now = ctx.clock();
         let lease = &self.leases[idx];
         let renewal = lease.binding == BindingState::Active;
         let length = lease.ends.saturating_sub(lease.starts);
@@ -423,7 +432,7 @@ impl Server {
     }
 
     fn release(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
-        let now = ctx.now.secs();
+        let now = ctx.clock();
         let Some(idx) = self.index_of(msg.ciaddr) else {
             let why = Why::ReleaseIgnored { reason: "the address is not in this server's pool" };
             return ctx.effect(Effect::Note { why });
@@ -475,7 +484,7 @@ impl Server {
     }
 
     fn abandon(&mut self, idx: usize, why: Why, ctx: &mut Ctx) {
-        let now = ctx.now.secs();
+        let now = ctx.clock();
         let lease = &mut self.leases[idx];
         let from = lease.binding;
         lease.binding = BindingState::Abandoned;
@@ -514,7 +523,7 @@ impl Server {
     }
 
     fn bind_update(&mut self, u: &BindingUpdate, ctx: &mut Ctx) {
-        match self.screen_update(u, ctx.now.secs()) {
+        match self.screen_update(u, ctx.clock()) {
             Ok(idx) => self.install_update(idx, u, ctx),
             Err((reason, text)) => self.reject(u, reason, text, ctx),
         }
@@ -608,7 +617,7 @@ impl Server {
         self.ack_generation += 1;
         let count = self.ack_queue.len();
         let why = Why::AckFlush { count, because };
-        let time = ctx.now.secs();
+        let time = ctx.clock();
         for (xid, address, reject) in std::mem::take(&mut self.ack_queue) {
             let (reject_reason, message) = match reject {
                 Some((r, t)) => (Some(r), Some(t)),
@@ -686,7 +695,7 @@ impl Server {
         if (free - backup) / 2 <= -hold {
             return;
         }
-        let now = ctx.now.secs();
+        let now = ctx.clock();
         let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
         lease.binding = BindingState::Backup;
@@ -727,7 +736,7 @@ impl Server {
             self.flush_acks(AckFlushReason::BeforeOwnMessage, ctx);
             self.next_xid = self.next_xid.wrapping_add(1).max(1);
             let xid = self.next_xid;
-            let time = ctx.now.secs();
+            let time = ctx.clock();
             let lease = &mut self.leases[idx];
             lease.pending_xid = Some(xid);
             lease.desired = lease.binding;

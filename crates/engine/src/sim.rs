@@ -104,6 +104,14 @@ impl<'a> Ctx<'a> {
         (std::mem::take(&mut self.effects), std::mem::take(&mut self.timers))
     }
 
+    /// The servers' clock: whole seconds since the start, the first second
+    /// counted as second 1. dhcpd's times are Unix seconds and never 0, and 0
+    /// means "not set" in its lease fields and messages; the model keeps that
+    /// meaning, so nothing a server records or sends may fall on second 0.
+    pub fn clock(&self) -> u64 {
+        self.now.secs().max(1)
+    }
+
     /// Records an effect.
     pub fn effect(&mut self, e: Effect) {
         self.effects.push(e);

@@ -456,3 +456,14 @@ fn inform_gets_configuration_from_every_server_and_changes_no_binding() {
         .any(|e| matches!(e.why(), Why::InformAnswered { .. })));
     assert_eq!(state_sequence(&t, Primary, "192.0.2.15"), [Free, Active]);
 }
+
+#[test]
+fn a_binding_in_the_first_second_still_has_its_times() {
+    // 0 means "not set" in dhcpd's fields, so the servers count the first second as 1.
+    let (_, t) = run_toml(&scenario("", "", &[TO_PRIMARY], &[("0", "p", "boot")]));
+    let w = t.world_after(t.steps_until(Time::from_secs(5)));
+    let lease = w.server(Primary).lease("192.0.2.15".parse().unwrap()).unwrap();
+    assert_eq!((lease.starts, lease.cltt, lease.ends), (1, 1, 3601));
+    let update = updates_from(&t, Primary)[0].clone();
+    assert_eq!((update.2, update.3), (3601, 1 + 3600 + 1800));
+}
