@@ -548,7 +548,8 @@ impl Why {
             Why::Declined { address } => format!(
                 "DHCPDECLINE: the client found {address} already in use, so the server \
                  abandons it: ABANDONED for abandon-lease-time (a day), the client's identity \
-                 wiped, and the peer told (dhcpd's abandon_lease); any client may decline any address"
+                 wiped, and the peer told (dhcpd's abandon_lease); any client may decline any \
+                 address"
             ),
             Why::DeclineIgnored { reason } => format!("DHCPDECLINE ignored: {reason}"),
             Why::Informed => "DHCPINFORM: the client already has an address and wants only its \
