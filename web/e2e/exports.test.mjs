@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { close, openPage } from './harness.mjs';
+import { assert, assertNoErrors, scrubTo, withPage } from './page.mjs';
 
 /** The dhcpd.conf of the primary of a recorded pair, from the engine's test data. */
 const PRIMARY_CONF = fileURLToPath(
@@ -22,37 +22,14 @@ const TSHARK = '/usr/bin/tshark';
 /** The first four bytes of a classic pcap file, in either byte order and either resolution. */
 const PCAP_MAGICS = ['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d'];
 
-/** Throws with `message` unless `condition` holds. */
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Throws when the page reported any error or console error. */
-function assertNoErrors(ctx) {
-  assert(ctx.errors.length === 0, `errors on the page: ${ctx.errors.join(' | ')}`);
-}
-
-/** Opens `path`, waits for the app, runs `body` with a temporary folder, and cleans up. */
-async function withPage(path, body) {
-  const ctx = await openPage(path);
+/** Like `withPage`, with a fresh temporary folder for downloads, removed afterwards. */
+async function withPageAndDir(path, body) {
   const dir = await mkdtemp(join(tmpdir(), 'dhcpfo-exports-'));
   try {
-    await ctx.page.waitForSelector('#narration', { timeout: 30_000 });
-    await body(ctx, dir);
+    await withPage(path, (ctx) => body(ctx, dir));
   } finally {
-    await close(ctx);
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Goes to step `n` with the scrubber and waits for the counter to show it. */
-async function scrubTo(page, n) {
-  await page.locator('#scrubber').fill(String(n));
-  await page.waitForFunction(
-    (want) => document.querySelector('#step-index')?.textContent.trim() === String(want),
-    n,
-    { timeout: 10_000 },
-  );
 }
 
 /** Opens the Download menu, clicks `id`, saves the file in `dir`; returns its path and name. */
@@ -87,7 +64,7 @@ export const tests = [
   {
     name: 'a BNDUPD in the inspector shows its decoded header, options and hex dump',
     async fn() {
-      await withPage('/', async (ctx) => {
+      await withPageAndDir('/', async (ctx) => {
         const { page } = ctx;
         await scrubTo(page, 12);
         await page.locator('#narration .chip', { hasText: 'BNDUPD' }).first().click();
@@ -120,7 +97,7 @@ export const tests = [
   {
     name: 'a DHCP message in the inspector shows the RFC 2131 fixed fields decoded from its bytes',
     async fn() {
-      await withPage('/', async (ctx) => {
+      await withPageAndDir('/', async (ctx) => {
         const { page } = ctx;
         await scrubTo(page, 1);
         const text = await page.locator('#packet-inspector').innerText();
@@ -138,7 +115,7 @@ export const tests = [
   {
     name: 'the capture download is a pcap file that tshark reads without malformed packets',
     async fn() {
-      await withPage('/', async (ctx, dir) => {
+      await withPageAndDir('/', async (ctx, dir) => {
         const { page } = ctx;
         await page.locator('#download-menu').click();
         await page.locator('#download-pop').waitFor();
@@ -166,7 +143,7 @@ export const tests = [
   {
     name: 'the lease downloads hold each server\'s dhcpd.leases at the step shown',
     async fn() {
-      await withPage('/', async (ctx, dir) => {
+      await withPageAndDir('/', async (ctx, dir) => {
         const { page } = ctx;
         await scrubTo(page, 40);
         const clock = (await page.locator('#clock').innerText()).slice(0, 8).replaceAll(':', '-');
@@ -185,7 +162,7 @@ export const tests = [
     name: 'importing a primary\'s dhcpd.conf loads it, lists its notes and puts it in the link',
     async fn() {
       const conf = await readFile(PRIMARY_CONF, 'utf8');
-      await withPage('/', async (ctx) => {
+      await withPageAndDir('/', async (ctx) => {
         const { page } = ctx;
         const oldHash = new URL(page.url()).hash;
         await importText(page, conf);
@@ -225,7 +202,7 @@ export const tests = [
         '}',
         '',
       ].join('\n');
-      await withPage('/', async (ctx) => {
+      await withPageAndDir('/', async (ctx) => {
         const { page } = ctx;
         const before = new URL(page.url()).hash;
         await importText(page, broken);
@@ -248,7 +225,7 @@ export const tests = [
   {
     name: 'a dhcpd.conf chosen as a file fills the text area',
     async fn() {
-      await withPage('/', async (ctx) => {
+      await withPageAndDir('/', async (ctx) => {
         const { page } = ctx;
         await page.locator('#import-conf').click();
         await page.locator('#conf-file').setInputFiles(PRIMARY_CONF);

@@ -10,54 +10,20 @@
 // the event log and the scrubber marks with a hand-made violation instead.
 
 import { deflateRawSync } from 'node:zlib';
-import { close, openPage } from './harness.mjs';
-
-/** Throws with `message` unless `condition` holds. */
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Throws when the page reported any error or console error. */
-function assertNoErrors(ctx) {
-  assert(ctx.errors.length === 0, `errors on the page: ${ctx.errors.join(' | ')}`);
-}
-
-/** Opens `path`, waits for the app, runs `body`, and always closes the browser. */
-async function withPage(path, body) {
-  const ctx = await openPage(path);
-  try {
-    await ctx.page.waitForSelector('#narration', { timeout: 30_000 });
-    await body(ctx);
-  } finally {
-    await close(ctx);
-  }
-}
-
-/** The number in `#step-index`. */
-async function stepIndex(page) {
-  return Number(await page.locator('#step-index').innerText());
-}
-
-/** Waits until `#step-index` shows `n`. */
-async function waitForStep(page, n) {
-  await page.waitForFunction(
-    (want) => document.querySelector('#step-index')?.textContent.trim() === String(want),
-    n,
-    { timeout: 10_000 },
-  );
-}
+import {
+  assert,
+  assertNoErrors,
+  scrubTo,
+  stepIndex,
+  waitForStep,
+  withPage,
+} from './page.mjs';
 
 /** Presses → once and waits for the step to advance. */
 async function forward(page) {
   const before = await stepIndex(page);
   await page.keyboard.press('ArrowRight');
   await waitForStep(page, before + 1);
-}
-
-/** Goes to step `n` with the scrubber. */
-async function scrubTo(page, n) {
-  await page.locator('#scrubber').fill(String(n));
-  await waitForStep(page, n);
 }
 
 /** The binding state of `address` in `server`'s row of the pool. */
