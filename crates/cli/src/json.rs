@@ -72,6 +72,17 @@ pub enum EffectJson<'a> {
         /// Why.
         why: String,
     },
+    /// A server's failover state changed.
+    ServerState {
+        /// `primary` or `secondary`.
+        server: &'static str,
+        /// State before.
+        from: &'static str,
+        /// State after.
+        to: &'static str,
+        /// Why.
+        why: String,
+    },
     /// A decision that changed nothing visible.
     Note {
         /// Why.
@@ -134,6 +145,12 @@ impl<'a> EffectJson<'a> {
             },
             Effect::Client { client, from, to, .. } => EffectJson::Client {
                 client: node_name(cfg, dhcpfo_engine::Node::Client(*client)),
+                from: from.name(),
+                to: to.name(),
+                why,
+            },
+            Effect::ServerState { server, from, to, .. } => EffectJson::ServerState {
+                server: server.name(),
                 from: from.name(),
                 to: to.name(),
                 why,

@@ -153,10 +153,8 @@ impl Client {
                 }
                 self.boot(ctx);
             }
-            Action::Release => {
-                if !self.release(ctx) {
-                    ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
-                }
+            Action::Release if !self.release(ctx) => {
+                ctx.effect(Effect::Note { why: Why::NothingToRelease { state: self.state } });
             }
             Action::Shutdown => {
                 let releases = ctx.cfg.clients[usize::from(self.index)].profile
@@ -169,6 +167,8 @@ impl Client {
             Action::Leave => self.go_off(ctx, Why::Leave),
             Action::Decline => self.decline(ctx),
             Action::Inform => self.inform(ctx),
+            // Operator actions and packet drops are the world's business.
+            _ => {}
         }
     }
 

@@ -1291,6 +1291,10 @@ fn failover_section(peer: &PeerDeclaration, notes: &mut Notes) -> FailoverSectio
         load_balance_max_seconds: peer.load_balance_max_seconds,
         auto_partner_down,
         start: Some("normal".into()),
+        max_lease_misbalance: None,
+        max_lease_ownership: None,
+        min_balance: None,
+        max_balance: None,
     }
 }
 

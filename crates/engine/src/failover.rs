@@ -1,11 +1,10 @@
-//! Failover relationship rules: server states, binding-update acceptance,
-//! and the lease-time cap (draft-12 §5.2.1, §9; reference notes §1.4, §3, §5).
+//! Failover relationship rules: server states and their transitions, what
+//! each state lets a server do, binding-update acceptance, and the lease-time
+//! cap (draft-12 §5.2.1, §9; reference notes §1.4, §3, §5).
 //!
 //! This module holds the rules as pure functions over leases and states, so
-//! they can be tested one by one; [`crate::server`] applies them.
-//!
-//! Not modelled yet: the connection (CONNECT, STATE, CONTACT, timeouts) and
-//! every state other than NORMAL; both servers are in NORMAL for the whole run.
+//! they can be tested one by one against the reference tables;
+//! [`crate::server`] applies them.
 
 use serde::Serialize;
 
@@ -82,6 +81,224 @@ impl FailoverState {
     }
 }
 
+/// What a failover state lets a server do with DHCP clients (ISC's service
+/// state, reference notes §3.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// NORMAL: load-balanced DISCOVERs, own pool only.
+    Cooperating,
+    /// COMMUNICATIONS-INTERRUPTED: everyone, own pool, rewind shortcuts.
+    NotCooperating,
+    /// PARTNER-DOWN: everyone, and the peer's pool after the MCLT waits.
+    PartnerDown,
+    /// STARTUP: nobody yet.
+    Startup,
+    /// Every other state (and a stopped server): nobody.
+    NotResponding,
+}
+
+impl Service {
+    /// Whether DHCP clients get answers (and RELEASE/DECLINE are acted on).
+    pub fn serves(self) -> bool {
+        matches!(self, Service::Cooperating | Service::NotCooperating | Service::PartnerDown)
+    }
+}
+
+impl FailoverState {
+    /// The service this state allows, given the partner's last known state
+    /// (`None` while unknown). A partner in PARTNER-DOWN, POTENTIAL-CONFLICT,
+    /// CONFLICT-DONE or RESOLUTION-INTERRUPTED silences this server too.
+    pub fn service(self, partner: Option<FailoverState>) -> Service {
+        use FailoverState::*;
+        let own = match self {
+            Normal => Service::Cooperating,
+            CommunicationsInterrupted => Service::NotCooperating,
+            PartnerDown => Service::PartnerDown,
+            Startup => Service::Startup,
+            _ => Service::NotResponding,
+        };
+        let silencing_partner = matches!(
+            partner,
+            Some(PartnerDown | PotentialConflict | ConflictDone | ResolutionInterrupted)
+        );
+        if own != Service::NotResponding && silencing_partner {
+            return Service::NotResponding;
+        }
+        own
+    }
+
+    /// The state after the connection to the peer is lost (reference §3.3);
+    /// `None` when the state does not change.
+    pub fn on_link_lost(self) -> Option<FailoverState> {
+        use FailoverState::*;
+        match self {
+            Normal => Some(CommunicationsInterrupted),
+            PotentialConflict => Some(ResolutionInterrupted),
+            _ => None,
+        }
+    }
+
+    /// Whether the state is one in which a peer's repeated STATE is ignored
+    /// (reference §3.4, first paragraph).
+    fn ignores_repeats(self) -> bool {
+        use FailoverState::*;
+        matches!(self, Normal | PotentialConflict | RecoverDone | Shutdown | Paused | RecoverWait)
+    }
+}
+
+/// What a server does when the peer announces a state (ISC
+/// `dhcp_failover_peer_state_changed`, reference notes §3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeerStateReaction {
+    /// Nothing changes.
+    Stay,
+    /// Move to this state.
+    MoveTo(FailoverState),
+    /// Ask for every binding (UPDREQALL).
+    RequestAll,
+    /// Ask for the bindings not yet sent (UPDREQ).
+    Request,
+    /// Send the queued updates and move to NORMAL.
+    ResumeNormal,
+}
+
+/// The reaction of a server in `mine` to the peer's announced `peer` state
+/// (`was` is what the peer was known to be in before).
+///
+/// `mine` is the saved state while the server is in STARTUP, and
+/// `in_startup` says so: a server still in STARTUP does not ask for updates
+/// and, seeing PARTNER-DOWN from NORMAL, goes to RECOVER.
+pub fn react_to_peer_state(
+    mine: FailoverState,
+    in_startup: bool,
+    was: Option<FailoverState>,
+    peer: FailoverState,
+    peer_startup_flag: bool,
+) -> PeerStateReaction {
+    use FailoverState::*;
+    use PeerStateReaction::*;
+    if was == Some(peer) && mine.ignores_repeats() && !in_startup {
+        return Stay;
+    }
+    let request_all = || if in_startup { Stay } else { RequestAll };
+    match (mine, peer) {
+        (Normal, PartnerDown) if in_startup => MoveTo(Recover),
+        (Normal, PartnerDown) => MoveTo(PotentialConflict),
+        (Normal, Recover | Shutdown) => MoveTo(PartnerDown),
+        (Normal, Paused) => MoveTo(CommunicationsInterrupted),
+        (Normal, PotentialConflict | ResolutionInterrupted | ConflictDone) => MoveTo(Shutdown),
+        (Normal, _) => Stay,
+
+        (Recover, Recover) => request_all(),
+        (Recover, Normal | PotentialConflict | ResolutionInterrupted | ConflictDone) => {
+            MoveTo(PotentialConflict)
+        }
+        (Recover, PartnerDown | CommunicationsInterrupted) => request_all(),
+        (Recover, Shutdown) => MoveTo(PartnerDown),
+        (Recover, _) => Stay,
+
+        (PotentialConflict, Normal) => MoveTo(Shutdown),
+        (PotentialConflict, ConflictDone) => Request,
+        (PotentialConflict, Recover) => MoveTo(Recover),
+        (PotentialConflict, Shutdown) => MoveTo(PartnerDown),
+        (PotentialConflict, _) => Stay,
+
+        (ConflictDone, Normal) => MoveTo(Normal),
+        (ConflictDone, Shutdown) => MoveTo(Shutdown),
+        (ConflictDone, _) => Stay,
+
+        (PartnerDown, _) if peer_startup_flag => Stay,
+        (PartnerDown, RecoverDone) => MoveTo(Normal),
+        (
+            PartnerDown,
+            Normal
+            | PotentialConflict
+            | PartnerDown
+            | CommunicationsInterrupted
+            | ResolutionInterrupted
+            | ConflictDone,
+        ) => MoveTo(PotentialConflict),
+        (PartnerDown, _) => Stay,
+
+        (CommunicationsInterrupted, Recover) => MoveTo(PartnerDown),
+        (CommunicationsInterrupted, Normal | CommunicationsInterrupted | RecoverDone | RecoverWait) => {
+            ResumeNormal
+        }
+        (
+            CommunicationsInterrupted,
+            PotentialConflict | PartnerDown | ResolutionInterrupted | ConflictDone,
+        ) => MoveTo(PotentialConflict),
+        (CommunicationsInterrupted, Shutdown) => MoveTo(PartnerDown),
+        (CommunicationsInterrupted, _) => Stay,
+
+        (ResolutionInterrupted, Shutdown) => MoveTo(PartnerDown),
+        (ResolutionInterrupted, Startup | Paused | Down) => Stay,
+        (ResolutionInterrupted, _) => MoveTo(PotentialConflict),
+
+        (RecoverDone, RecoverDone | Normal) => MoveTo(Normal),
+        (RecoverDone, Shutdown) => MoveTo(PartnerDown),
+        (RecoverDone, _) => Stay,
+
+        (RecoverWait | Shutdown | Paused | Startup | Down, _) => Stay,
+    }
+}
+
+/// The state a server in RECOVER or POTENTIAL-CONFLICT moves to when the
+/// peer's UPDDONE arrives (reference §3.3); `None` when it stays.
+///
+/// `recover_wait_over` is STOS + MCLT ≤ now.
+pub fn on_update_done(
+    mine: FailoverState,
+    role: Role,
+    partner: Option<FailoverState>,
+    recover_wait_over: bool,
+) -> Option<FailoverState> {
+    use FailoverState::*;
+    match mine {
+        Recover => {
+            let partner_recovering = matches!(partner, Some(Recover | RecoverDone));
+            if recover_wait_over || partner_recovering {
+                Some(RecoverDone)
+            } else {
+                Some(RecoverWait)
+            }
+        }
+        PotentialConflict => match (role, partner) {
+            (Role::Primary, Some(ConflictDone)) => Some(Shutdown),
+            (Role::Primary, _) => Some(ConflictDone),
+            (Role::Secondary, Some(ConflictDone)) => Some(Normal),
+            (Role::Secondary, _) => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a lease may be given to a new client by this server (ISC
+/// `lease_mine_to_reallocate`, reference notes §1.2). `stos` is the start of
+/// the server's current state.
+pub fn mine_to_reallocate(
+    role: Role,
+    service: Service,
+    lease: &Lease,
+    stos: u64,
+    mclt: u64,
+    now: u64,
+) -> bool {
+    use BindingState::*;
+    let partner_down = service == Service::PartnerDown;
+    // The peer's free leases: only in PARTNER-DOWN, once the peer can no
+    // longer hold any lease it might have given out: max(STOS, tsfp) + MCLT.
+    let peer_pool_takeover = || partner_down && now > stos.max(lease.tsfp) + mclt;
+    match (lease.binding, role) {
+        (Active, _) => false,
+        (Free | Abandoned, Role::Primary) => true,
+        (Backup, Role::Secondary) => true,
+        (Free | Abandoned, Role::Secondary) | (Backup, Role::Primary) => peer_pool_takeover(),
+        (Expired | Released, _) if lease.rewind == role.own_free_state() => true,
+        (Expired | Released | Reset, _) => partner_down && lease.tsfp < now,
+    }
+}
+
 /// Reject reason 2 (draft-12 §12.21): ISC's "invalid state transition".
 pub const REJECT_FATAL_CONFLICT: u8 = 2;
 /// Reject reason 1: the address is not in a pool of this relationship.
@@ -90,6 +307,17 @@ pub const REJECT_ILLEGAL_ADDRESS: u8 = 1;
 pub const REJECT_MISSING_BINDING_INFO: u8 = 3;
 /// Reject reason 16: our own pending update is more important.
 pub const REJECT_LESS_CRITICAL: u8 = 16;
+/// Reject reason 4: the peers' clocks differ by more than a minute.
+pub const REJECT_TIME_MISMATCH: u8 = 4;
+/// Reject reason 8: the relationship name is not one this server knows.
+pub const REJECT_INVALID_PARTNER: u8 = 8;
+/// Reject reason 17: nothing heard within max-response-delay.
+pub const REJECT_NO_TRAFFIC: u8 = 17;
+
+/// The largest clock difference a CONNECT or CONNECTACK may show, seconds.
+pub const MAX_CLOCK_SKEW: u64 = 60;
+/// How long STARTUP lasts without a STATE from the peer.
+pub const STARTUP_SECS: u64 = 15;
 
 /// Seconds of clock-skew slack before a secondary accepts EXPIRED for an active lease.
 const EXPIRY_FUDGE_SECS: u64 = 65;
@@ -156,6 +384,30 @@ pub fn check_transition_normal(
         (Expired | Reset, _, Free | Backup) if potential_expiration > now => refuse(),
         (Expired | Reset, _, _) => Ok(()),
     }
+}
+
+/// The check of an incoming BNDUPD in every state but NORMAL (ISC
+/// `conflict_binding_state_transition_check`, reference §1.4): only an ACTIVE
+/// lease is protected, from being freed and from an early EXPIRED.
+pub fn check_transition_lenient(
+    local: &Lease,
+    requested: BindingState,
+    now: u64,
+) -> Result<(), String> {
+    use BindingState::*;
+    let refuse = matches!((local.binding, requested), (Active, Free | Backup))
+        || (local.binding == Active
+            && requested == Expired
+            && local.ends.saturating_sub(EXPIRY_FUDGE_SECS) > now);
+    if refuse {
+        return Err(format!(
+            "{}: invalid state transition: {} to {}",
+            local.address,
+            local.binding.name(),
+            requested.name()
+        ));
+    }
+    Ok(())
 }
 
 /// Whether an incoming update beats the one we still wait to have acked

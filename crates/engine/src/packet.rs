@@ -9,9 +9,15 @@
 //! The byte encodings of these messages live in [`crate::wire`]; the capture
 //! export in [`crate::pcap`] builds on them.
 //!
-//! Not modelled yet: the connection messages CONNECT, CONNECTACK, STATE,
-//! CONTACT, UPDREQ, UPDREQALL, UPDDONE, POOLREQ, POOLRESP and DISCONNECT as
-//! engine events (the wire layer encodes and decodes all of them).
+//! The connection messages (CONNECT, CONNECTACK, STATE, DISCONNECT), the
+//! update requests (UPDREQ, UPDREQALL, UPDDONE) and pool balancing requests
+//! (POOLREQ, POOLRESP) carry the options ISC sends (reference notes §4.4).
+//!
+//! CONTACT keep-alives are not put on the wire as packets: while the link is
+//! quiet they would be one packet every few seconds for the whole run, which
+//! would bury the steps that teach something. The servers' watchdogs fire
+//! exactly when they would have had every CONTACT been sent (see
+//! [`crate::server`]).
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -31,6 +37,9 @@ pub enum Node {
     Secondary,
     /// A client, by its index in the scenario.
     Client(u16),
+    /// The person running the scenario: cuts links, stops servers, declares
+    /// partner-down.
+    Operator,
 }
 
 /// Which of the two servers.
@@ -230,10 +239,114 @@ impl DhcpMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "UPPERCASE")]
 pub enum FailoverMessage {
+    /// 1: asks the peer to run its pool balancing.
+    PoolReq(Control),
+    /// 2: answers a POOLREQ with the number of leases moved.
+    PoolResp(PoolResponse),
     /// 3: one lease's binding, from the server that changed it.
     BndUpd(BindingUpdate),
     /// 4: acknowledges (or refuses) one BNDUPD.
     BndAck(BindingAck),
+    /// 5: the primary opens the failover conversation.
+    Connect(Connect),
+    /// 6: the secondary accepts (or refuses) the CONNECT.
+    ConnectAck(ConnectAck),
+    /// 7: "send me every binding you have".
+    UpdReqAll(Control),
+    /// 8: every binding asked for has been sent and acknowledged.
+    UpdDone(Control),
+    /// 9: "send me the bindings you have not sent yet".
+    UpdReq(Control),
+    /// 10: the sender's failover state.
+    State(StateMessage),
+    /// 12: the sender refuses or closes the connection.
+    Disconnect(Disconnect),
+}
+
+/// A message with no options: only the header's xid and time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Control {
+    /// Header xid (UPDDONE echoes the request's).
+    pub xid: u32,
+    /// Header time: the sender's clock, seconds.
+    pub time: u64,
+}
+
+/// POOLRESP.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PoolResponse {
+    /// The POOLREQ's xid.
+    pub xid: u32,
+    /// Header time.
+    pub time: u64,
+    /// Option 1: addresses-transferred.
+    pub transferred: u32,
+}
+
+/// CONNECT, with the options ISC sends (reference notes §4.4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Connect {
+    /// Header xid.
+    pub xid: u32,
+    /// Header time: the primary's clock; the secondary refuses a skew above 60 s.
+    pub time: u64,
+    /// Option 22: relationship-name.
+    pub name: String,
+    /// Option 14: max-unacked-bndupd, the primary's window.
+    pub max_unacked: u32,
+    /// Option 19: receive-timer, the primary's max-response-delay.
+    pub receive_timer: u32,
+    /// Option 15: MCLT.
+    pub mclt: u32,
+    /// Option 11: hash-bucket-assignment, 32 bytes (a set bit = the primary serves).
+    pub hba: Vec<u8>,
+}
+
+/// CONNECTACK.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConnectAck {
+    /// The CONNECT's xid.
+    pub xid: u32,
+    /// Header time: the secondary's clock.
+    pub time: u64,
+    /// Option 22: relationship-name.
+    pub name: String,
+    /// Option 14: the secondary's window.
+    pub max_unacked: u32,
+    /// Option 19: the secondary's max-response-delay.
+    pub receive_timer: u32,
+    /// Option 21: reject-reason, when refused.
+    pub reject_reason: Option<u8>,
+    /// Option 16: message, when refused.
+    pub message: Option<String>,
+}
+
+/// STATE.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StateMessage {
+    /// Header xid.
+    pub xid: u32,
+    /// Header time.
+    pub time: u64,
+    /// Option 24: server-state (the saved state while in STARTUP).
+    pub state: crate::failover::FailoverState,
+    /// Option 23: server-flags bit 0, set while the sender is in STARTUP.
+    pub startup: bool,
+    /// Option 25: start-time-of-state.
+    pub stos: u64,
+}
+
+/// DISCONNECT.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Disconnect {
+    /// Header xid.
+    pub xid: u32,
+    /// Header time.
+    pub time: u64,
+    /// Option 21: reject-reason.
+    pub reject_reason: u8,
+    /// Option 16: message.
+    pub message: Option<String>,
 }
 
 /// The options of a BNDUPD, in ISC's order.
@@ -277,19 +390,63 @@ pub struct BindingAck {
 }
 
 impl FailoverMessage {
-    /// `BNDUPD` or `BNDACK`.
+    /// `BNDUPD`, `STATE` and so on, as ISC logs them.
     pub fn name(&self) -> &'static str {
         match self {
+            FailoverMessage::PoolReq(_) => "POOLREQ",
+            FailoverMessage::PoolResp(_) => "POOLRESP",
             FailoverMessage::BndUpd(_) => "BNDUPD",
             FailoverMessage::BndAck(_) => "BNDACK",
+            FailoverMessage::Connect(_) => "CONNECT",
+            FailoverMessage::ConnectAck(_) => "CONNECTACK",
+            FailoverMessage::UpdReqAll(_) => "UPDREQALL",
+            FailoverMessage::UpdDone(_) => "UPDDONE",
+            FailoverMessage::UpdReq(_) => "UPDREQ",
+            FailoverMessage::State(_) => "STATE",
+            FailoverMessage::Disconnect(_) => "DISCONNECT",
         }
     }
 
-    /// The address the message is about.
-    pub fn address(&self) -> Ipv4Addr {
+    /// The address the message is about (BNDUPD and BNDACK only).
+    pub fn address(&self) -> Option<Ipv4Addr> {
         match self {
-            FailoverMessage::BndUpd(u) => u.address,
-            FailoverMessage::BndAck(a) => a.address,
+            FailoverMessage::BndUpd(u) => Some(u.address),
+            FailoverMessage::BndAck(a) => Some(a.address),
+            _ => None,
+        }
+    }
+
+    /// The header's xid.
+    pub fn xid(&self) -> u32 {
+        match self {
+            FailoverMessage::PoolReq(c)
+            | FailoverMessage::UpdReqAll(c)
+            | FailoverMessage::UpdDone(c)
+            | FailoverMessage::UpdReq(c) => c.xid,
+            FailoverMessage::PoolResp(m) => m.xid,
+            FailoverMessage::BndUpd(m) => m.xid,
+            FailoverMessage::BndAck(m) => m.xid,
+            FailoverMessage::Connect(m) => m.xid,
+            FailoverMessage::ConnectAck(m) => m.xid,
+            FailoverMessage::State(m) => m.xid,
+            FailoverMessage::Disconnect(m) => m.xid,
+        }
+    }
+
+    /// The header's time: the sender's clock.
+    pub fn time(&self) -> u64 {
+        match self {
+            FailoverMessage::PoolReq(c)
+            | FailoverMessage::UpdReqAll(c)
+            | FailoverMessage::UpdDone(c)
+            | FailoverMessage::UpdReq(c) => c.time,
+            FailoverMessage::PoolResp(m) => m.time,
+            FailoverMessage::BndUpd(m) => m.time,
+            FailoverMessage::BndAck(m) => m.time,
+            FailoverMessage::Connect(m) => m.time,
+            FailoverMessage::ConnectAck(m) => m.time,
+            FailoverMessage::State(m) => m.time,
+            FailoverMessage::Disconnect(m) => m.time,
         }
     }
 }

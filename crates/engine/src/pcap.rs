@@ -262,6 +262,7 @@ impl Builder<'_> {
             Node::Secondary => {
                 (self.server(Role::Secondary, SERVER_PORT), self.reply_destination(p, m)?)
             }
+            Node::Operator => return Err(unaddressable(p, "the operator sends no packets".into())),
         };
         let payload = wire::encode_dhcp(m);
         let udp = net::udp_datagram(src.ip, dst.ip, src.port, dst.port, &payload)
@@ -275,7 +276,7 @@ impl Builder<'_> {
             Destination::Broadcast => Ok(broadcast(SERVER_PORT)),
             Destination::Unicast(Node::Primary) => Ok(self.server(Role::Primary, SERVER_PORT)),
             Destination::Unicast(Node::Secondary) => Ok(self.server(Role::Secondary, SERVER_PORT)),
-            Destination::Unicast(Node::Client(_)) => {
+            Destination::Unicast(Node::Client(_) | Node::Operator) => {
                 Err(unaddressable(p, "a client sends DHCP to another client".into()))
             }
         }
@@ -307,7 +308,7 @@ impl Builder<'_> {
         let role = match p.from {
             Node::Primary => Role::Primary,
             Node::Secondary => Role::Secondary,
-            Node::Client(_) => {
+            Node::Client(_) | Node::Operator => {
                 return Err(unaddressable(p, "a client sends a failover message".into()))
             }
         };

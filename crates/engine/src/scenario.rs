@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::addr::{Mac, Subnet};
 use crate::balance::Hba;
+use crate::packet::Role;
 use crate::time::{Duration, Time};
 
 /// A problem with a scenario, and where it is.
@@ -173,6 +174,18 @@ pub struct FailoverSection {
     /// `"normal"` (pool already balanced) or `"fresh"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
+    /// `max-lease-misbalance`, percent (default 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lease_misbalance: Option<u64>,
+    /// `max-lease-ownership`, percent (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lease_ownership: Option<u64>,
+    /// `min-balance` (default 60s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_balance: Option<DurationSpec>,
+    /// `max-balance` (default 1h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_balance: Option<DurationSpec>,
 }
 
 /// `[pool]`: one subnet and one range.
@@ -226,6 +239,26 @@ pub struct NetworkSection {
     /// The secondary's address (default: host 2 of the subnet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary: Option<String>,
+    /// One-way latency between the clients and the primary (default: `latency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_latency: Option<DurationSpec>,
+    /// One-way latency between the clients and the secondary (default: `latency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secondary_latency: Option<DurationSpec>,
+    /// Percent of DHCP packets lost between the clients and the primary (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_loss: Option<u8>,
+    /// Percent of DHCP packets lost between the clients and the secondary (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secondary_loss: Option<u8>,
+    /// Percent of TCP segments lost on the server link; TCP sends them again,
+    /// so a loss shows as a delay (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_link_loss: Option<u8>,
+    /// How many seconds the secondary's clock is ahead of the primary's
+    /// (negative: behind). dhcpd refuses a peer more than 60 s off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_offset: Option<i64>,
 }
 
 /// `[[client]]`.
@@ -291,9 +324,19 @@ pub enum ClientTiming {
     Dhclient,
 }
 
+/// Which direction of the server link a cut affects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkCut {
+    /// Nothing gets through either way.
+    Both,
+    /// Packets from the secondary to the primary are lost.
+    ToPrimary,
+    /// Packets from the primary to the secondary are lost.
+    ToSecondary,
+}
+
 /// A client action or an operator action in the script.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// The client starts DHCP from INIT.
     Boot,
@@ -309,7 +352,43 @@ pub enum Action {
     Decline,
     /// The client asks for configuration only (DHCPINFORM).
     Inform,
+    /// Operator: cut the server link (both ways or one way).
+    CutLink(LinkCut),
+    /// Operator: repair the server link.
+    HealLink,
+    /// Operator: kill a server's dhcpd; its lease file survives.
+    Stop(Role),
+    /// Operator: start a stopped server from its lease file.
+    Start(Role),
+    /// Operator: start a stopped server with an empty lease file.
+    StartEmpty(Role),
+    /// Operator: orderly shutdown through OMAPI (SHUTDOWN, then exit).
+    ShutdownServer(Role),
+    /// Operator: set the server's local state to PARTNER-DOWN.
+    PartnerDown(Role),
+    /// Operator: set the server's local state to PAUSED.
+    Pause(Role),
+    /// Operator: take the server out of PAUSED (to COMMUNICATIONS-INTERRUPTED,
+    /// from where the peers agree again).
+    Resume(Role),
+    /// Lose the next DHCP packet that would reach this server (`None`: the
+    /// event's client).
+    DropNext(Option<Role>),
 }
+
+/// Makes an operator action for one server.
+type ServerAction = fn(Role) -> Action;
+
+/// The operator actions and their names, with `{}` standing for the server.
+const SERVER_ACTIONS: &[(&str, ServerAction)] = &[
+    ("stop-{}", Action::Stop),
+    ("start-{}", Action::Start),
+    ("start-{}-empty", Action::StartEmpty),
+    ("shutdown-{}", Action::ShutdownServer),
+    ("partner-down-{}", Action::PartnerDown),
+    ("pause-{}", Action::Pause),
+    ("resume-{}", Action::Resume),
+];
 
 impl Action {
     fn parse(text: &str) -> Result<Action, String> {
@@ -321,31 +400,36 @@ impl Action {
             "reboot" => Action::Reboot,
             "decline" => Action::Decline,
             "inform" => Action::Inform,
-            "cut-link"
-            | "heal-link"
-            | "stop-primary"
-            | "start-primary"
-            | "stop-secondary"
-            | "start-secondary"
-            | "partner-down-primary"
-            | "partner-down-secondary" => {
-                return Err(format!(
-                    "operator action '{text}' is part of the scenario format but not modelled \
-                     yet (see the README's limits)"
-                ))
-            }
+            "cut-link" => Action::CutLink(LinkCut::Both),
+            "cut-link-to-primary" => Action::CutLink(LinkCut::ToPrimary),
+            "cut-link-to-secondary" => Action::CutLink(LinkCut::ToSecondary),
+            "heal-link" => Action::HealLink,
+            "drop-next" => Action::DropNext(None),
+            "drop-next-to-primary" => Action::DropNext(Some(Role::Primary)),
+            "drop-next-to-secondary" => Action::DropNext(Some(Role::Secondary)),
             _ => {
+                for role in [Role::Primary, Role::Secondary] {
+                    for (pattern, make) in SERVER_ACTIONS {
+                        if pattern.replace("{}", role.name()) == text {
+                            return Ok(make(role));
+                        }
+                    }
+                }
                 return Err(format!(
                     "unknown action '{text}'; client actions are boot, release, shutdown, \
-                     leave, reboot, decline, inform"
-                ))
+                     leave, reboot, decline, inform, drop-next; operator actions are cut-link, \
+                     cut-link-to-primary, cut-link-to-secondary, heal-link, and for either \
+                     server (primary shown) stop-primary, start-primary, start-primary-empty, \
+                     shutdown-primary, partner-down-primary, pause-primary, resume-primary, \
+                     drop-next-to-primary"
+                ));
             }
         })
     }
 
     /// The name used in scenario files.
-    pub fn name(self) -> &'static str {
-        match self {
+    pub fn name(self) -> String {
+        let fixed = match self {
             Action::Boot => "boot",
             Action::Release => "release",
             Action::Shutdown => "shutdown",
@@ -353,6 +437,58 @@ impl Action {
             Action::Reboot => "reboot",
             Action::Decline => "decline",
             Action::Inform => "inform",
+            Action::CutLink(LinkCut::Both) => "cut-link",
+            Action::CutLink(LinkCut::ToPrimary) => "cut-link-to-primary",
+            Action::CutLink(LinkCut::ToSecondary) => "cut-link-to-secondary",
+            Action::HealLink => "heal-link",
+            Action::DropNext(None) => "drop-next",
+            Action::DropNext(Some(Role::Primary)) => "drop-next-to-primary",
+            Action::DropNext(Some(Role::Secondary)) => "drop-next-to-secondary",
+            Action::Stop(r)
+            | Action::Start(r)
+            | Action::StartEmpty(r)
+            | Action::ShutdownServer(r)
+            | Action::PartnerDown(r)
+            | Action::Pause(r)
+            | Action::Resume(r) => {
+                let pattern = SERVER_ACTIONS
+                    .iter()
+                    .find(|(_, make)| make(r) == self)
+                    .map(|(p, _)| *p)
+                    .unwrap_or("{}");
+                return pattern.replace("{}", r.name());
+            }
+        };
+        fixed.to_string()
+    }
+
+    /// Whether the action is done by a client (and so names one).
+    pub fn needs_client(self) -> bool {
+        matches!(
+            self,
+            Action::Boot
+                | Action::Release
+                | Action::Shutdown
+                | Action::Leave
+                | Action::Reboot
+                | Action::Decline
+                | Action::Inform
+                | Action::DropNext(None)
+        )
+    }
+
+    /// The server an operator action is aimed at, if any.
+    pub fn server(self) -> Option<Role> {
+        match self {
+            Action::Stop(r)
+            | Action::Start(r)
+            | Action::StartEmpty(r)
+            | Action::ShutdownServer(r)
+            | Action::PartnerDown(r)
+            | Action::Pause(r)
+            | Action::Resume(r)
+            | Action::DropNext(Some(r)) => Some(r),
+            _ => None,
         }
     }
 }
@@ -377,8 +513,8 @@ pub struct ClientConfig {
 pub struct ScriptEvent {
     /// When it happens.
     pub at: Time,
-    /// The client it concerns.
-    pub client: usize,
+    /// The client it concerns (client actions only).
+    pub client: Option<usize>,
     /// What happens.
     pub action: Action,
 }
@@ -433,10 +569,28 @@ pub struct Config {
     pub ping_timer: PingTimer,
     /// `ping-timeout`.
     pub ping_timeout: Duration,
-    /// Latency between clients and servers.
-    pub lan_latency: Duration,
+    /// Latency between clients and servers (`[primary, secondary]`).
+    pub lan_latency: [Duration; 2],
     /// Latency of the server link.
     pub link_latency: Duration,
+    /// Percent of DHCP packets lost between the clients and each server.
+    pub lan_loss: [u8; 2],
+    /// Percent of server-link segments lost (and sent again by TCP).
+    pub link_loss: u8,
+    /// The secondary's clock minus the primary's, seconds.
+    pub clock_offset: i64,
+    /// `auto-partner-down` in seconds (`None`: off).
+    pub auto_partner_down: Option<u64>,
+    /// Both servers start from empty lease files at t = 0.
+    pub fresh_start: bool,
+    /// `max-lease-misbalance`, percent.
+    pub max_lease_misbalance: u64,
+    /// `max-lease-ownership`, percent.
+    pub max_lease_ownership: u64,
+    /// `min-balance`, seconds.
+    pub min_balance: u64,
+    /// `max-balance`, seconds.
+    pub max_balance: u64,
     /// Clients.
     pub clients: Vec<ClientConfig>,
     /// The script, in time order.
@@ -587,7 +741,7 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         return err("network.secondary", "both servers have the same address");
     }
     let lease = validate_lease(&s.lease)?;
-    let (lan_latency, link_latency) = validate_latency(&s.network)?;
+    let net = validate_network(&s.network)?;
     let clients = validate_clients(&s.clients)?;
     let events = validate_events(&s.events, &clients)?;
     let last_event = events.last().map(|e| e.at).unwrap_or(Time::ZERO);
@@ -635,8 +789,17 @@ fn validate(s: &Scenario) -> Result<Config, ScenarioError> {
         ping_check: lease.ping_check,
         ping_timer: lease.ping_timer,
         ping_timeout: lease.ping_timeout,
-        lan_latency,
-        link_latency,
+        lan_latency: net.lan_latency,
+        link_latency: net.link_latency,
+        lan_loss: net.lan_loss,
+        link_loss: net.link_loss,
+        clock_offset: net.clock_offset,
+        auto_partner_down: failover.auto_partner_down,
+        fresh_start: failover.fresh_start,
+        max_lease_misbalance: failover.max_lease_misbalance,
+        max_lease_ownership: failover.max_lease_ownership,
+        min_balance: failover.min_balance,
+        max_balance: failover.max_balance,
         clients,
         events,
     })
@@ -650,6 +813,12 @@ struct FailoverValues {
     max_response_delay: u64,
     max_unacked_updates: u32,
     load_balance_max_seconds: u64,
+    auto_partner_down: Option<u64>,
+    fresh_start: bool,
+    max_lease_misbalance: u64,
+    max_lease_ownership: u64,
+    min_balance: u64,
+    max_balance: u64,
 }
 
 fn validate_failover(f: &FailoverSection) -> Result<FailoverValues, ScenarioError> {
@@ -668,8 +837,23 @@ fn validate_failover(f: &FailoverSection) -> Result<FailoverValues, ScenarioErro
         Some(n) if n > 10_000 => return err("failover.max_unacked_updates", "at most 10000"),
         Some(n) => n,
     };
-    check_auto_partner_down(&f.auto_partner_down)?;
-    check_start_mode(f.start.as_deref())?;
+    let auto_partner_down = auto_partner_down(&f.auto_partner_down)?;
+    let fresh_start = start_mode(f.start.as_deref())?;
+    let percent = |v: Option<u64>, path: &str, default: u64| match v {
+        None => Ok(default),
+        Some(p) if p <= 100 => Ok(p),
+        Some(_) => err(path, "a percentage, 0 to 100"),
+    };
+    let max_lease_misbalance =
+        percent(f.max_lease_misbalance, "failover.max_lease_misbalance", 15)?;
+    let max_lease_ownership = percent(f.max_lease_ownership, "failover.max_lease_ownership", 10)?;
+    let min_balance = duration(&f.min_balance, "failover.min_balance", Duration::from_secs(60))?;
+    let min_balance = whole_secs(min_balance, "failover.min_balance", 1, 86_400)?;
+    let max_balance = duration(&f.max_balance, "failover.max_balance", Duration::from_secs(3600))?;
+    let max_balance = whole_secs(max_balance, "failover.max_balance", 1, 86_400)?;
+    if max_balance < min_balance {
+        return err("failover.max_balance", "max-balance is below min-balance");
+    }
     let peer_name = f.name.clone().unwrap_or_else(|| DEFAULT_PEER_NAME.to_string());
     check_text(&peer_name, "failover.name", MAX_NAME)?;
     if peer_name.is_empty() || peer_name.contains(['"', '\\']) {
@@ -682,29 +866,31 @@ fn validate_failover(f: &FailoverSection) -> Result<FailoverValues, ScenarioErro
         max_response_delay,
         max_unacked_updates,
         load_balance_max_seconds: f.load_balance_max_seconds.unwrap_or(0),
+        auto_partner_down,
+        fresh_start,
+        max_lease_misbalance,
+        max_lease_ownership,
+        min_balance,
+        max_balance,
     })
 }
 
-fn check_auto_partner_down(spec: &Option<DurationSpec>) -> Result<(), ScenarioError> {
+fn auto_partner_down(spec: &Option<DurationSpec>) -> Result<Option<u64>, ScenarioError> {
+    let path = "failover.auto_partner_down";
     match spec {
-        None | Some(DurationSpec::Seconds(0)) => Ok(()),
-        Some(DurationSpec::Text(t)) if t == "off" => Ok(()),
-        Some(_) => err(
-            "failover.auto_partner_down",
-            "auto-partner-down needs the link-loss model, which is not modelled yet \
-             (see the README's limits); use \"off\"",
-        ),
+        None | Some(DurationSpec::Seconds(0)) => Ok(None),
+        Some(DurationSpec::Text(t)) if t == "off" => Ok(None),
+        Some(_) => {
+            let d = duration(spec, path, Duration(0))?;
+            Ok(Some(whole_secs(d, path, 1, 86_400 * 7)?))
+        }
     }
 }
 
-fn check_start_mode(start: Option<&str>) -> Result<(), ScenarioError> {
+fn start_mode(start: Option<&str>) -> Result<bool, ScenarioError> {
     match start {
-        None | Some("normal") => Ok(()),
-        Some("fresh") => err(
-            "failover.start",
-            "start = \"fresh\" (recovery from empty databases) is not modelled yet; \
-             use \"normal\"",
-        ),
+        None | Some("normal") => Ok(false),
+        Some("fresh") => Ok(true),
         Some(other) => err(
             "failover.start",
             format!("'{other}' is not a start mode; use \"normal\" or \"fresh\""),
@@ -826,15 +1012,59 @@ fn validate_lease(l: &LeaseSection) -> Result<LeaseValues, ScenarioError> {
     Ok(LeaseValues { default, min, max, ping_check, ping_timer, ping_timeout })
 }
 
-fn validate_latency(n: &NetworkSection) -> Result<(Duration, Duration), ScenarioError> {
+/// `[network]`, validated.
+struct NetworkValues {
+    lan_latency: [Duration; 2],
+    link_latency: Duration,
+    lan_loss: [u8; 2],
+    link_loss: u8,
+    clock_offset: i64,
+}
+
+fn validate_network(n: &NetworkSection) -> Result<NetworkValues, ScenarioError> {
     let lan = duration(&n.latency, "network.latency", Duration(1))?;
     let link = duration(&n.server_link_latency, "network.server_link_latency", lan)?;
-    for (d, p) in [(lan, "network.latency"), (link, "network.server_link_latency")] {
+    let primary = duration(&n.primary_latency, "network.primary_latency", lan)?;
+    let secondary = duration(&n.secondary_latency, "network.secondary_latency", lan)?;
+    for (d, p) in [
+        (lan, "network.latency"),
+        (link, "network.server_link_latency"),
+        (primary, "network.primary_latency"),
+        (secondary, "network.secondary_latency"),
+    ] {
         if d.0 > 10_000 {
             return err(p, "at most 10s");
         }
     }
-    Ok((lan, link))
+    let mut losses = [0u8; 3];
+    for (i, (v, p)) in [
+        (n.primary_loss, "network.primary_loss"),
+        (n.secondary_loss, "network.secondary_loss"),
+        (n.server_link_loss, "network.server_link_loss"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match v {
+            Some(l) if l > 100 => return err(p, "a percentage, 0 to 100"),
+            Some(l) if i == 2 && l > 90 => {
+                return err(p, "at most 90: TCP gives up on a link that loses more")
+            }
+            Some(l) => losses[i] = l,
+            None => {}
+        }
+    }
+    let clock_offset = n.clock_offset.unwrap_or(0);
+    if clock_offset.unsigned_abs() > 86_400 {
+        return err("network.clock_offset", "at most a day either way");
+    }
+    Ok(NetworkValues {
+        lan_latency: [primary, secondary],
+        link_latency: link,
+        lan_loss: [losses[0], losses[1]],
+        link_loss: losses[2],
+        clock_offset,
+    })
 }
 
 fn validate_clients(specs: &[ClientSpec]) -> Result<Vec<ClientConfig>, ScenarioError> {
@@ -912,11 +1142,20 @@ fn validate_events(
             return err(format!("{path}.at"), "events must fall within 30 days");
         }
         let action = Action::parse(&e.action).or_else(|m| err(format!("{path}.action"), m))?;
-        let Some(name) = e.client.as_deref() else {
-            return err(format!("{path}.client"), format!("action '{}' needs a client", e.action));
-        };
-        let Some(client) = clients.iter().position(|c| c.name == name) else {
-            return err(format!("{path}.client"), format!("no client is named '{name}'"));
+        let client = match (e.client.as_deref(), action.needs_client()) {
+            (None, true) => {
+                let msg = format!("action '{}' needs a client", e.action);
+                return err(format!("{path}.client"), msg);
+            }
+            (Some(_), false) => {
+                let msg = format!("'{}' is an operator action and names no client", e.action);
+                return err(format!("{path}.client"), msg);
+            }
+            (None, false) => None,
+            (Some(name), true) => match clients.iter().position(|c| c.name == name) {
+                Some(i) => Some(i),
+                None => return err(format!("{path}.client"), format!("no client is named '{name}'")),
+            },
         };
         events.push(ScriptEvent { at, client, action });
     }

@@ -4,8 +4,18 @@
 //! (§8.1, §8.2), the ping check before an OFFER (§8.3), lease-time choice and
 //! the MCLT cap (§5.1, §8.5), DHCPREQUEST handling (§8.7), DHCPRELEASE (§2),
 //! load balancing of DISCOVER (§6.5), BNDUPD/BNDACK processing with the
-//! strict NORMAL check and dueling updates (§1.4), ack batching (§4.6), MAC
-//! affinity (§2.5), and expiry driven by the primary (§1.3 L5).
+//! strict check in NORMAL and the lenient one elsewhere, dueling updates
+//! (§1.4), ack batching and the update window (§4.6), MAC affinity (§2.5),
+//! and expiry (§1.3 L5).
+//!
+//! What a server does depends on its failover state (§3.1): NORMAL
+//! load-balances DISCOVERs and uses its own pool; COMMUNICATIONS-INTERRUPTED
+//! answers everyone from its own pool and may undo work the peer never heard
+//! of (the rewind state, §1.6); PARTNER-DOWN also takes the peer's free
+//! leases and the stuck transitional ones once the MCLT waits are over (§1.2,
+//! §5.4); every other state answers nobody and ignores RELEASE and DECLINE.
+//! The connection, the state machine and the operator's actions are in
+//! [`link`]; pool balancing is in [`pool`].
 //!
 //! Input: a DHCP or failover message, or one of the server's timers, with the
 //! world's [`Ctx`]. Output: effects, packets and timers pushed on the context.
@@ -13,22 +23,21 @@
 //! DHCPDECLINE abandons the address for `abandon-lease-time` (a day), after
 //! which it returns to FREE on either server; the primary reclaims abandoned
 //! addresses as a last resort (§1.3 L3, L7, L8, §8.4). DHCPINFORM is answered
-//! with a DHCPACK that carries no lease.
+//! with a DHCPACK that carries no lease. The ping check finds an address in
+//! use when a client has declined it (the device it saw keeps the address).
 //!
-//! The ping check finds an address in use when a client has declined it (the
-//! device it saw keeps the address): the echo is answered, the lease is
-//! abandoned and no OFFER goes out (§8.3).
-//!
-//! Not modelled yet: failover states other than NORMAL, the connection and
-//! its keep-alives, pool rebalancing (POOLREQ, the balance timer), BOOTP,
-//! `dhcp-cache-threshold` values other than the 25 % default.
+//! Not modelled: BOOTP, reserved leases and the RESET state (no OMAPI lease
+//! edits), `dhcp-cache-threshold` values other than the 25 % default.
+
+mod link;
+mod pool;
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 
 use crate::addr::Mac;
 use crate::balance::bucket;
-use crate::failover::{self, FailoverState};
+use crate::failover::{self, FailoverState, Service};
 use crate::lease::{BindingState, Lease};
 use crate::packet::{
     BindingAck, BindingUpdate, Body, Destination, DhcpMessage, DhcpType, FailoverMessage, Node,
@@ -36,7 +45,7 @@ use crate::packet::{
 };
 use crate::scenario::{Config, PingTimer};
 use crate::sim::{Ctx, Event, ServerTimer};
-use crate::time::Duration;
+use crate::time::{Duration, Time};
 use crate::trace::{AckFlushReason, Effect, Why};
 
 /// How long an OFFER holds an address (dhcpd: `ends` = now + 120 s).
@@ -45,8 +54,6 @@ const OFFER_HOLD_SECS: u64 = 120;
 const ACK_BATCH_DELAY: Duration = Duration::from_secs(2);
 /// `abandon-lease-time` default: how long an abandoned address stays out of use.
 const ABANDON_LEASE_TIME: u64 = 86_400;
-/// `max-lease-ownership` default, percent.
-const MAX_LEASE_OWNERSHIP: u64 = 10;
 
 /// One failover server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,8 +62,16 @@ pub struct Server {
     pub role: Role,
     /// Its address: listen address and server identifier.
     pub address: Ipv4Addr,
-    /// Failover state.
+    /// Failover state (`Down` while the process is stopped).
     pub state: FailoverState,
+    /// The state the lease file records: what STARTUP resumes.
+    pub saved_state: FailoverState,
+    /// Start time of the current state (STOS), server seconds.
+    pub stos: u64,
+    /// The peer's last announced state (`None`: unknown).
+    pub partner: Option<FailoverState>,
+    /// The peer's announced start time of its state.
+    pub partner_stos: u64,
     /// Every lease of the pool, in address order.
     pub leases: Vec<Lease>,
     update_queue: VecDeque<usize>,
@@ -65,6 +80,25 @@ pub struct Server {
     ack_generation: u32,
     next_xid: u32,
     next_rank: u64,
+    /// The TCP connection this server is attached to.
+    conn: Option<u32>,
+    /// CONNECT and CONNECTACK have been exchanged on it.
+    established: bool,
+    /// The peer's STATE has arrived on it.
+    peer_heard: bool,
+    /// Bumped at every stop and start: older timers are void.
+    life: u32,
+    /// Bumped at every state change: state timers of older states are void.
+    state_generation: u32,
+    watchdog_generation: u32,
+    /// When this server last put a message on the link.
+    last_sent: Time,
+    /// The xid of the UPDREQ or UPDREQALL being answered.
+    update_request: Option<u32>,
+    balance_generation: u32,
+    /// The balancing timer's due time, server seconds.
+    balance_due: Option<u64>,
+    last_balance: u64,
 }
 
 /// A BNDACK waiting in the ack queue: xid, address, and the refusal if any.
@@ -110,13 +144,53 @@ impl Server {
                 lease
             })
             .collect();
+        let mut server = Server::with_leases(role, cfg, leases, FailoverState::Normal);
+        // The connection has been up since before the start: updates may flow.
+        server.conn = Some(1);
+        server.established = true;
+        server.peer_heard = true;
+        server.partner = Some(FailoverState::Normal);
+        server.next_xid = 1;
+        server
+    }
+
+    /// A server whose lease file has no failover state and no leases: every
+    /// address FREE (ISC's `new_address_range`), RECOVER, partner unknown. It
+    /// is not running until the world starts it.
+    pub fn new_empty(role: Role, cfg: &Config) -> Server {
+        let mut server =
+            Server::with_leases(role, cfg, Self::virgin_leases(cfg), FailoverState::Recover);
+        server.state = FailoverState::Down;
+        server
+    }
+
+    /// Every address FREE and never used, the lowest address heading the free list.
+    fn virgin_leases(cfg: &Config) -> Vec<Lease> {
+        let n = cfg.pool.len();
+        cfg.pool
+            .iter()
+            .enumerate()
+            .map(|(i, &address)| {
+                let mut lease = Lease::virgin(address, BindingState::Free);
+                lease.queue_rank = (n - i) as u64;
+                lease
+            })
+            .collect()
+    }
+
+    fn with_leases(role: Role, cfg: &Config, leases: Vec<Lease>, state: FailoverState) -> Server {
+        let n = leases.len();
         Server {
             role,
             address: match role {
                 Role::Primary => cfg.primary_address,
                 Role::Secondary => cfg.secondary_address,
             },
-            state: FailoverState::Normal,
+            state,
+            saved_state: state,
+            stos: 1,
+            partner: None,
+            partner_stos: 0,
             leases,
             update_queue: VecDeque::new(),
             outstanding: 0,
@@ -124,7 +198,38 @@ impl Server {
             ack_generation: 0,
             next_xid: 0,
             next_rank: n as u64 + 1,
+            conn: None,
+            established: false,
+            peer_heard: false,
+            life: 0,
+            state_generation: 0,
+            watchdog_generation: 0,
+            last_sent: Time::ZERO,
+            update_request: None,
+            balance_generation: 0,
+            balance_due: None,
+            last_balance: 0,
         }
+    }
+
+    /// What the current state lets this server do (reference §3.1).
+    pub fn service(&self) -> Service {
+        if self.state == FailoverState::Down {
+            return Service::NotResponding;
+        }
+        self.state.service(self.partner)
+    }
+
+    /// Whether this server may give `lease` to a new client now (reference §1.2).
+    fn may_allocate(&self, lease: &Lease, ctx: &Ctx) -> bool {
+        failover::mine_to_reallocate(
+            self.role,
+            self.service(),
+            lease,
+            self.stos,
+            ctx.cfg.mclt,
+            ctx.clock(),
+        )
     }
 
     /// The lease of `address`, if it is in the pool.
@@ -161,6 +266,15 @@ impl Server {
 
     /// A DHCP message from client `client` arrived.
     pub(crate) fn on_dhcp(&mut self, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
+        let service = self.service();
+        if !service.serves() && msg.message_type != DhcpType::Offer {
+            let why = Why::NotServing {
+                state: self.state,
+                partner: self.partner,
+                message: msg.message_type,
+            };
+            return ctx.effect(Effect::Note { why });
+        }
         match msg.message_type {
             DhcpType::Discover => self.discover(msg, client, ctx),
             DhcpType::Request => self.request(msg, client, ctx),
@@ -173,6 +287,10 @@ impl Server {
 
     fn load_balance(&self, msg: &DhcpMessage, ctx: &Ctx) -> Balance {
         let cfg = ctx.cfg;
+        // Only a cooperating server (NORMAL) balances; otherwise it answers everyone.
+        if self.service() != Service::Cooperating {
+            return Balance::Mine(Why::AnswersEveryone { state: self.state });
+        }
         // dhcpd 4.4: a limit of 0 turns load balancing off.
         if cfg.load_balance_max_seconds == 0 {
             return Balance::Mine(Why::BalancingOff);
@@ -213,8 +331,9 @@ impl Server {
             Balance::Mine(why) => ctx.effect(Effect::Note { why }),
         }
         let now = ctx.clock();
-        let found = self.existing_binding(msg, now).or_else(|| self.pick_free(now));
+        let found = self.existing_binding(msg, ctx).or_else(|| self.pick_free(ctx));
         let Some(idx) = found.or_else(|| self.reclaim_abandoned(ctx)) else {
+            let _ = now;
             let peer_has = self.count(self.role.peer().own_free_state());
             return ctx.effect(Effect::Note { why: Why::NoFreeLease { peer_has } });
         };
@@ -229,11 +348,16 @@ impl Server {
 
     /// The client's existing binding (reference §8.1): its ACTIVE lease, or the
     /// free lease still held for an offer to it.
-    fn existing_binding(&self, msg: &DhcpMessage, now: u64) -> Option<usize> {
-        let own = self.role.own_free_state();
+    fn existing_binding(&self, msg: &DhcpMessage, ctx: &Ctx) -> Option<usize> {
+        let now = ctx.clock();
         let mine = |l: &Lease| Self::same_client(l, msg);
+        let free = |l: &Lease| matches!(l.binding, BindingState::Free | BindingState::Backup);
         self.leases.iter().position(|l| mine(l) && l.binding == BindingState::Active).or_else(
-            || self.leases.iter().position(|l| mine(l) && l.binding == own && l.ends > now),
+            || {
+                self.leases
+                    .iter()
+                    .position(|l| mine(l) && free(l) && l.ends > now && self.may_allocate(l, ctx))
+            },
         )
     }
 
@@ -252,33 +376,51 @@ impl Server {
             why: Why::PingFirst { address, wait, timer: ctx.cfg.ping_timer },
         });
         let timer = ServerTimer::PingDone { lease: idx, client, discover: Box::new(msg.clone()) };
-        ctx.timer(ctx.now.plus(wait), Event::Server { role: self.role, timer });
+        self.arm(ctx, ctx.now.plus(wait), timer);
     }
 
-    /// The head of this server's free list: oldest `ends`, ties to the latest queued.
-    fn pick_free(&self, now: u64) -> Option<usize> {
+    /// The head of this server's free list: oldest `ends`, ties to the latest
+    /// queued. In PARTNER-DOWN, when the own list gives nothing, the oldest of
+    /// the peer's free leases and the transitional ones this server may take.
+    fn pick_free(&self, ctx: &Ctx) -> Option<usize> {
+        let now = ctx.clock();
         let own = self.role.own_free_state();
-        let best = self
-            .leases
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.binding == own)
-            .min_by_key(|(_, l)| (l.ends, std::cmp::Reverse(l.queue_rank)))?;
+        let head = |filter: &dyn Fn(&Lease) -> bool| {
+            self.leases
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| filter(l))
+                .min_by_key(|(_, l)| (l.ends, std::cmp::Reverse(l.queue_rank)))
+        };
         // A head still held for an earlier offer means the pool counts as empty.
-        (best.1.ends <= now).then_some(best.0)
+        let mine = head(&|l: &Lease| l.binding == own).filter(|(_, l)| l.ends <= now);
+        if let Some((i, _)) = mine {
+            return Some(i);
+        }
+        if self.service() != Service::PartnerDown {
+            return None;
+        }
+        let other = |l: &Lease| {
+            !matches!(l.binding, BindingState::Active | BindingState::Abandoned)
+                && l.binding != own
+                && l.ends <= now
+                && self.may_allocate(l, ctx)
+        };
+        head(&other).map(|(i, _)| i)
     }
 
     /// The last resort when the free list is empty: the oldest ABANDONED lease,
     /// which only the primary may take back in NORMAL (reference §1.2, §8.1).
     fn reclaim_abandoned(&self, ctx: &mut Ctx) -> Option<usize> {
-        if self.role != Role::Primary {
+        let partner_down_secondary = self.service() == Service::PartnerDown;
+        if self.role != Role::Primary && !partner_down_secondary {
             return None;
         }
         let (idx, lease) = self
             .leases
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.binding == BindingState::Abandoned)
+            .filter(|(_, l)| l.binding == BindingState::Abandoned && self.may_allocate(l, ctx))
             .min_by_key(|(_, l)| (l.ends, std::cmp::Reverse(l.queue_rank)))?;
         ctx.effect(Effect::Note { why: Why::ReclaimAbandoned { address: lease.address } });
         Some(idx)
@@ -318,10 +460,11 @@ impl Server {
     /// The ping check found nobody at the address: offer it.
     fn ping_done(&mut self, idx: usize, msg: &DhcpMessage, client: u16, ctx: &mut Ctx) {
         let lease = &self.leases[idx];
-        // Still held for this client: its own free lease, or the abandoned one the
-        // primary is reclaiming.
-        let offerable = lease.binding == self.role.own_free_state()
-            || (lease.binding == BindingState::Abandoned && self.role == Role::Primary);
+        // Still held for this client: a free lease it may give, or the abandoned
+        // one being reclaimed. The state may have changed during the wait.
+        let offerable = self.service().serves()
+            && lease.binding != BindingState::Active
+            && self.may_allocate(lease, ctx);
         let still_ours = offerable && Self::same_client(lease, msg);
         if !still_ours {
             let peer_has = self.count(self.role.peer().own_free_state());
@@ -347,26 +490,29 @@ impl Server {
         };
         let lease = &self.leases[idx];
         let same = Self::same_client(lease, msg);
-        let own = self.role.own_free_state();
+        let mine = self.may_allocate(lease, ctx);
         use BindingState::*;
         match lease.binding {
             Active if same => self.ack(idx, msg, client, ctx),
             // A reclaimed abandoned lease goes to the client it was offered to; an
             // abandoned lease is the primary's to reclaim, so the secondary keeps quiet.
-            Abandoned if same && self.role == Role::Primary => self.ack(idx, msg, client, ctx),
-            Abandoned if self.role == Role::Secondary => {
+            Abandoned if same && mine => self.ack(idx, msg, client, ctx),
+            Abandoned if !mine => {
                 ctx.effect(Effect::Note { why: Why::AbandonedNotMine { address } })
             }
             Active | Abandoned => self.nak(address, msg, client, ctx),
-            s if s == own => self.ack(idx, msg, client, ctx),
+            Free | Backup if mine => self.ack(idx, msg, client, ctx),
             Free | Backup => {
                 ctx.effect(Effect::Note { why: Why::OwnedByPeer { address, state: lease.binding } })
             }
             Expired | Released | Reset => {
-                // Only the client the peer still believes bound, or a lease the peer
-                // never heard about, may be handed out while the peer has not agreed.
-                if (lease.rewind == Active && same) || lease.rewind == own {
+                // Only the client the peer still believes bound, or a lease this
+                // server may take (the peer never heard of it, or PARTNER-DOWN's wait
+                // is over), may be handed out while the peer has not agreed.
+                if (lease.rewind == Active && same) || mine {
                     self.ack(idx, msg, client, ctx)
+                } else if lease.binding == Reset {
+                    self.nak(address, msg, client, ctx)
                 } else {
                     let why = Why::InTransition { address, state: lease.binding };
                     ctx.effect(Effect::Note { why })
@@ -408,6 +554,9 @@ impl Server {
         self.send_updates(ctx);
         self.send_ack(address, granted, msg, client, why, ctx);
         self.arm_lease_end(idx, ends, ctx);
+        if from != BindingState::Active {
+            self.schedule_balance(ctx);
+        }
     }
 
     fn send_ack(
@@ -427,8 +576,13 @@ impl Server {
     }
 
     fn arm_lease_end(&self, idx: usize, ends: u64, ctx: &mut Ctx) {
-        let timer = ServerTimer::LeaseEnd { lease: idx, ends };
-        ctx.timer(crate::time::Time::from_secs(ends), Event::Server { role: self.role, timer });
+        self.arm(ctx, Time::from_secs(ends), ServerTimer::LeaseEnd { lease: idx, ends });
+    }
+
+    /// Schedules one of this server's timers (void if the server stops first).
+    fn arm(&self, ctx: &mut Ctx, at: Time, timer: ServerTimer) {
+        let at = at.max(ctx.now);
+        ctx.timer(at, Event::Server { role: self.role, timer, life: self.life });
     }
 
     fn release(&mut self, msg: &DhcpMessage, ctx: &mut Ctx) {
@@ -450,23 +604,61 @@ impl Server {
         if let Some(reason) = reason {
             return ctx.effect(Effect::Note { why: Why::ReleaseIgnored { reason } });
         }
+        let service = self.service();
+        let own = self.role.own_free_state();
         let lease = &mut self.leases[idx];
-        lease.binding = BindingState::Released;
-        lease.next = BindingState::Free;
         lease.ends = now;
         lease.tstp = now;
         lease.atsfp = 0;
         let address = lease.address;
-        let why = Why::Released;
-        ctx.effect(Effect::Lease {
-            server: self.role,
-            address,
-            from: BindingState::Active,
-            to: BindingState::Released,
-            why,
-        });
+        // COMMUNICATIONS-INTERRUPTED: a lease the peer never heard of goes
+        // straight back to the pool (reference §1.3 L6′, §2.6).
+        if service == Service::NotCooperating && lease.rewind == own {
+            lease.binding = own;
+            lease.next = own;
+            let why = Why::ReleasedRewind { to: own };
+            let (from, to) = (BindingState::Active, own);
+            ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
+            self.queue_update(idx);
+            return self.send_updates(ctx);
+        }
+        lease.binding = BindingState::Released;
+        lease.next = BindingState::Free;
+        let why = match service {
+            Service::NotCooperating => Why::ReleasedStuck,
+            Service::PartnerDown => Why::ReleasedPartnerDown { free_at: 0 },
+            _ => Why::Released,
+        };
+        let why = self.enter_transitional(idx, why, ctx);
+        let (from, to) = (BindingState::Active, BindingState::Released);
+        ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
         self.queue_update(idx);
         self.send_updates(ctx);
+    }
+
+    /// A lease entered EXPIRED or RELEASED: in PARTNER-DOWN its tsfp becomes
+    /// STOS + MCLT and the pool timer frees it at max(tsfp, ends) (reference
+    /// §1.5, §2.7). Returns `why` with the time filled in.
+    fn enter_transitional(&mut self, idx: usize, why: Why, ctx: &mut Ctx) -> Why {
+        if self.service() != Service::PartnerDown {
+            return why;
+        }
+        let at = self.partner_down_free_time(idx, ctx);
+        match why {
+            Why::ReleasedPartnerDown { .. } => Why::ReleasedPartnerDown { free_at: at },
+            Why::ExpireAtEnd { ends } => Why::ExpiredPartnerDown { ends, free_at: at },
+            other => other,
+        }
+    }
+
+    /// Sets tsfp = STOS + MCLT on a transitional lease and arms the pool timer.
+    fn partner_down_free_time(&mut self, idx: usize, ctx: &mut Ctx) -> u64 {
+        let tsfp = self.stos + ctx.cfg.mclt;
+        let lease = &mut self.leases[idx];
+        lease.tsfp = tsfp;
+        let at = tsfp.max(lease.ends);
+        self.arm(ctx, Time::from_secs(at), ServerTimer::PoolTimer { lease: idx, at });
+        at
     }
 
     /// DHCPDECLINE: the client found the address in use (reference §8.4). Any
@@ -514,11 +706,12 @@ impl Server {
 
     // ----- failover -----
 
-    /// A failover message from the peer arrived.
-    pub(crate) fn on_failover(&mut self, msg: &FailoverMessage, ctx: &mut Ctx) {
+    /// A failover message from the peer arrived on connection `conn`.
+    pub(crate) fn on_failover(&mut self, msg: &FailoverMessage, conn: u32, ctx: &mut Ctx) {
         match msg {
             FailoverMessage::BndUpd(u) => self.bind_update(u, ctx),
             FailoverMessage::BndAck(a) => self.bind_ack(a, ctx),
+            other => self.on_link_message(other, conn, ctx),
         }
     }
 
@@ -555,8 +748,13 @@ impl Server {
             return Err((failover::REJECT_MISSING_BINDING_INFO, text));
         }
         let lease = &self.leases[idx];
-        failover::check_transition_normal(self.role, lease, u.status, u.potential_expiration, now)
-            .map_err(|text| (failover::REJECT_FATAL_CONFLICT, text))?;
+        // NORMAL uses the strict table; every other state the lenient one.
+        let checked = if self.state == FailoverState::Normal {
+            failover::check_transition_normal(self.role, lease, u.status, u.potential_expiration, now)
+        } else {
+            failover::check_transition_lenient(lease, u.status, now)
+        };
+        checked.map_err(|text| (failover::REJECT_FATAL_CONFLICT, text))?;
         Ok(idx)
     }
 
@@ -581,6 +779,9 @@ impl Server {
         if self.role == Role::Primary && u.status.is_transitional() {
             self.try_affinity(idx, ctx);
         }
+        if matches!(installed, BindingState::Free | BindingState::Backup) {
+            self.schedule_balance(ctx);
+        }
     }
 
     fn reject(&mut self, u: &BindingUpdate, reason: u8, text: String, ctx: &mut Ctx) {
@@ -604,28 +805,27 @@ impl Server {
         self.ack_generation += 1;
         let flush_at = ctx.now.plus(ACK_BATCH_DELAY);
         let timer = ServerTimer::AckFlush { generation: self.ack_generation };
-        ctx.timer(flush_at, Event::Server { role: self.role, timer });
+        self.arm(ctx, flush_at, timer);
         ctx.effect(Effect::Note {
             why: Why::AckQueued { pending: self.ack_queue.len(), flush_at },
         });
     }
 
     fn flush_acks(&mut self, because: AckFlushReason, ctx: &mut Ctx) {
-        if self.ack_queue.is_empty() {
+        if self.ack_queue.is_empty() || !self.established {
             return;
         }
         self.ack_generation += 1;
         let count = self.ack_queue.len();
         let why = Why::AckFlush { count, because };
-        let time = ctx.clock();
+        let time = ctx.header_clock(self.role);
         for (xid, address, reject) in std::mem::take(&mut self.ack_queue) {
             let (reject_reason, message) = match reject {
                 Some((r, t)) => (Some(r), Some(t)),
                 None => (None, None),
             };
             let ack = BindingAck { xid, time, address, reject_reason, message };
-            let body = Body::Failover(FailoverMessage::BndAck(ack));
-            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why.clone());
+            self.put(FailoverMessage::BndAck(ack), why.clone(), ctx);
         }
     }
 
@@ -668,6 +868,7 @@ impl Server {
             if self.role == Role::Primary {
                 self.try_affinity(idx, ctx);
             }
+            self.schedule_balance(ctx);
         } else {
             let why = Why::AckedTsfp { tsfp: lease.tsfp };
             ctx.effect(Effect::Lease { server: self.role, address, from: was, to: was, why });
@@ -690,7 +891,7 @@ impl Server {
         }
         let free = self.count(BindingState::Free) as i64;
         let backup = self.count(BindingState::Backup) as i64;
-        let hold = (((free + backup) as u64 * MAX_LEASE_OWNERSHIP + 50) / 100) as i64;
+        let hold = (((free + backup) as u64 * ctx.cfg.max_lease_ownership + 50) / 100) as i64;
         // secondary_not_hoarding: leases-to-send must stay above -hold.
         if (free - backup) / 2 <= -hold {
             return;
@@ -723,8 +924,12 @@ impl Server {
         }
     }
 
-    /// Sends queued BNDUPDs while the peer's window has room, acks first.
+    /// Sends queued BNDUPDs while the peer's window has room, acks first;
+    /// once an UPDREQ or UPDREQALL has been answered in full, UPDDONE.
     fn send_updates(&mut self, ctx: &mut Ctx) {
+        if !self.updates_flow() {
+            return;
+        }
         let window = ctx.cfg.max_unacked_updates;
         while let Some(&idx) = self.update_queue.front() {
             if self.outstanding >= window {
@@ -734,9 +939,12 @@ impl Server {
             }
             self.update_queue.pop_front();
             self.flush_acks(AckFlushReason::BeforeOwnMessage, ctx);
-            self.next_xid = self.next_xid.wrapping_add(1).max(1);
-            let xid = self.next_xid;
-            let time = ctx.clock();
+            // BNDUPD never uses xid 0.
+            if self.next_xid == 0 {
+                self.next_xid = 1;
+            }
+            let xid = self.take_xid();
+            let time = ctx.header_clock(self.role);
             let lease = &mut self.leases[idx];
             lease.pending_xid = Some(xid);
             lease.desired = lease.binding;
@@ -760,13 +968,40 @@ impl Server {
                 status: update.status,
                 potential_expiration: update.potential_expiration,
             };
-            let body = Body::Failover(FailoverMessage::BndUpd(update));
-            ctx.send(self.node(), Destination::Unicast(self.role.peer().node()), body, why);
+            self.put(FailoverMessage::BndUpd(update), why, ctx);
             self.outstanding += 1;
+        }
+        if let Some(xid) = self.update_request.take() {
+            let time = ctx.header_clock(self.role);
+            let done = FailoverMessage::UpdDone(crate::packet::Control { xid, time });
+            self.flush_acks(AckFlushReason::BeforeOwnMessage, ctx);
+            self.put(done, Why::SendUpdDone, ctx);
         }
     }
 
     // ----- timers -----
+
+    /// The trace's name for one of this server's timers.
+    pub(crate) fn timer_kind(&self, timer: &ServerTimer) -> crate::trace::Timer {
+        use crate::trace::Timer;
+        let address = |i: &usize| self.leases.get(*i).map(|l| l.address);
+        let address = |i| address(i).unwrap_or(Ipv4Addr::UNSPECIFIED);
+        match timer {
+            ServerTimer::PingDone { lease, client, .. } => {
+                Timer::PingTimeout { client: *client, address: address(lease) }
+            }
+            ServerTimer::AckFlush { .. } => Timer::AckFlush,
+            ServerTimer::LeaseEnd { lease, .. } => Timer::LeaseEnd { address: address(lease) },
+            ServerTimer::PoolTimer { lease, .. } => Timer::PoolTimer { address: address(lease) },
+            ServerTimer::Startup { .. } => Timer::Startup,
+            ServerTimer::Reconnect => Timer::TcpOpen,
+            ServerTimer::Watchdog { .. } => Timer::Watchdog,
+            ServerTimer::LinkStartup { .. } => Timer::LinkStartup,
+            ServerTimer::AutoPartnerDown { .. } => Timer::AutoPartnerDown,
+            ServerTimer::RecoverWaitOver { .. } => Timer::RecoverWaitOver,
+            ServerTimer::Balance { .. } => Timer::Balance,
+        }
+    }
 
     /// One of this server's timers fired; false when it was stale and did nothing.
     pub(crate) fn on_timer(&mut self, timer: &ServerTimer, ctx: &mut Ctx) -> bool {
@@ -782,27 +1017,66 @@ impl Server {
                 self.flush_acks(AckFlushReason::Timer, ctx);
                 true
             }
-            ServerTimer::LeaseEnd { lease, ends } => {
-                let l = &self.leases[*lease];
-                if l.ends != *ends {
+            ServerTimer::LeaseEnd { lease, ends } => self.lease_end(*lease, *ends, ctx),
+            ServerTimer::PoolTimer { lease, at } => self.pool_timer(*lease, *at, ctx),
+            ServerTimer::Balance { generation } => {
+                if *generation != self.balance_generation
+                    || self.state != FailoverState::Normal
+                {
                     return false;
                 }
-                if l.binding == BindingState::Abandoned {
-                    self.abandoned_to_free(*lease, ctx);
-                    return true;
-                }
-                if l.binding != BindingState::Active {
-                    return false;
-                }
-                match self.role {
-                    Role::Primary => self.expire(*lease, ctx),
-                    Role::Secondary => {
-                        ctx.effect(Effect::Note { why: Why::SecondaryWaitsForPrimary })
-                    }
-                }
+                self.balance_due = None;
+                self.balance(true, ctx);
                 true
             }
+            other => self.on_link_timer(other, ctx),
         }
+    }
+
+    /// A lease reached its end (reference §1.3 L5, L5′, L8).
+    fn lease_end(&mut self, idx: usize, ends: u64, ctx: &mut Ctx) -> bool {
+        let l = &self.leases[idx];
+        if l.ends != ends {
+            return false;
+        }
+        if l.binding == BindingState::Abandoned {
+            self.abandoned_to_free(idx, ctx);
+            return true;
+        }
+        if l.binding != BindingState::Active {
+            return false;
+        }
+        if self.role == Role::Secondary && self.state == FailoverState::Normal {
+            ctx.effect(Effect::Note { why: Why::SecondaryWaitsForPrimary });
+            return true;
+        }
+        self.expire(idx, ctx);
+        true
+    }
+
+    /// PARTNER-DOWN's pool timer: a transitional lease whose wait is over
+    /// becomes FREE on either server (reference §1.3 L9′, §2.7).
+    fn pool_timer(&mut self, idx: usize, at: u64, ctx: &mut Ctx) -> bool {
+        let lease = &self.leases[idx];
+        let due = lease.tsfp.max(lease.ends);
+        if !lease.binding.is_transitional() || due != at || self.service() != Service::PartnerDown
+        {
+            return false;
+        }
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        let from = lease.binding;
+        lease.binding = BindingState::Free;
+        lease.next = BindingState::Free;
+        lease.tstp = lease.ends;
+        lease.atsfp = 0;
+        lease.queue_rank = rank;
+        let address = lease.address;
+        let why = Why::PartnerDownFreed { tsfp: lease.tsfp };
+        ctx.effect(Effect::Lease { server: self.role, address, from, to: BindingState::Free, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
+        true
     }
 
     /// An abandoned lease's time is up: it becomes FREE on either server, so
@@ -824,19 +1098,36 @@ impl Server {
     }
 
     fn expire(&mut self, idx: usize, ctx: &mut Ctx) {
+        let own = self.role.own_free_state();
+        let service = self.service();
+        let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
-        lease.binding = BindingState::Expired;
-        lease.next = BindingState::Free;
         lease.atsfp = 0;
         let (address, ends) = (lease.address, lease.ends);
-        let why = Why::ExpireAtEnd { ends };
-        ctx.effect(Effect::Lease {
-            server: self.role,
-            address,
-            from: BindingState::Active,
-            to: BindingState::Expired,
-            why,
-        });
+        // COMMUNICATIONS-INTERRUPTED: a lease the peer never heard of goes
+        // straight back to this server's pool (reference §1.3 L5′).
+        if service == Service::NotCooperating && lease.rewind == own {
+            lease.binding = own;
+            lease.next = own;
+            lease.tstp = lease.ends;
+            lease.queue_rank = rank;
+            let why = Why::ExpiredRewind { ends, to: own };
+            let (from, to) = (BindingState::Active, own);
+            ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
+            self.queue_update(idx);
+            return self.send_updates(ctx);
+        }
+        lease.binding = BindingState::Expired;
+        lease.next = BindingState::Free;
+        let why = match (service, self.role) {
+            (Service::PartnerDown, _) | (Service::Cooperating, Role::Primary) => {
+                Why::ExpireAtEnd { ends }
+            }
+            _ => Why::ExpireStuck { ends, state: self.state },
+        };
+        let why = self.enter_transitional(idx, why, ctx);
+        let (from, to) = (BindingState::Active, BindingState::Expired);
+        ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
         self.queue_update(idx);
         self.send_updates(ctx);
     }
@@ -929,9 +1220,12 @@ mod tests {
         let cfg = cfg();
         let p = Server::new_balanced(Role::Primary, &cfg);
         assert_eq!((p.count(BindingState::Free), p.count(BindingState::Backup)), (10, 10));
-        assert_eq!(p.pick_free(0).map(|i| p.leases[i].address.octets()[3]), Some(20));
+        let mut rng = Rng::new(1);
+        let mut ids = 0;
+        let ctx = Ctx::for_test(Time::from_secs(0), &cfg, &mut rng, &mut ids);
+        assert_eq!(p.pick_free(&ctx).map(|i| p.leases[i].address.octets()[3]), Some(20));
         let s = Server::new_balanced(Role::Secondary, &cfg);
-        assert_eq!(s.pick_free(0).map(|i| s.leases[i].address.octets()[3]), Some(19));
+        assert_eq!(s.pick_free(&ctx).map(|i| s.leases[i].address.octets()[3]), Some(19));
     }
 
     #[test]
@@ -1005,7 +1299,7 @@ mod tests {
             start_time_of_state: 5,
             cltt: 5,
         };
-        s.on_failover(&FailoverMessage::BndUpd(update.clone()), &mut ctx);
+        s.on_failover(&FailoverMessage::BndUpd(update.clone()), 1, &mut ctx);
         let (effects, _) = ctx.take();
         let rejected = whys(&effects);
         assert!(matches!(rejected[0], Why::UpdateRejected { reason: 1, .. }), "{rejected:?}");
@@ -1013,7 +1307,7 @@ mod tests {
         let mut ctx = Ctx::for_test(Time::from_secs(5), &cfg, &mut rng, &mut ids);
         let missing =
             BindingUpdate { address: Ipv4Addr::new(192, 0, 2, 20), hardware: None, ..update };
-        s.on_failover(&FailoverMessage::BndUpd(missing), &mut ctx);
+        s.on_failover(&FailoverMessage::BndUpd(missing), 1, &mut ctx);
         let (effects, _) = ctx.take();
         assert!(matches!(whys(&effects)[0], Why::UpdateRejected { reason: 3, .. }));
     }

@@ -2,22 +2,37 @@
 //!
 //! [`World::step`] takes the earliest pending event (ties in the order they
 //! were scheduled), hands it to the node it concerns, and returns the
-//! [`Step`] that records what followed. Packets take the configured latency;
-//! a client broadcast reaches both servers. Timers that were cancelled by a
-//! later change are dropped without a step. Nothing here reads a clock or
-//! does I/O: the same [`Config`] always gives the same trace.
+//! [`Step`] that records what followed. Nothing here reads a clock or does
+//! I/O: the same [`Config`] always gives the same trace.
+//!
+//! The wires:
+//! - the client LAN carries DHCP (UDP): each server's side has its own
+//!   latency and loss rate, a client broadcast reaches both servers, and a
+//!   lost packet is a step of its own ([`Cause::Dropped`]);
+//! - the server link carries the failover TCP connection. TCP does not lose
+//!   messages: a segment lost to `server_link_loss` arrives later, in order;
+//!   a message that meets a cut waits in TCP and goes out again when the link
+//!   heals, unless the connection has been given up in the meantime (the
+//!   receive watchdog of [`crate::server`]); then it is gone with it.
+//!
+//! Operators cut and heal the link (both ways or one way), stop and start
+//! servers, and set failover states; those steps are acted by
+//! [`Node::Operator`] or by the server concerned. Timers that were cancelled
+//! by a later change are dropped without a step, and so are a server's
+//! timers from before it was stopped.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use crate::client::Client;
-use crate::packet::{Body, Destination, DhcpMessage, Node, Packet, Role};
+use crate::packet::{Body, Destination, DhcpMessage, FailoverMessage, Node, Packet, Role};
 use crate::rng::Rng;
-use crate::scenario::{Config, ScriptEvent};
+use crate::scenario::{Action, Config, LinkCut, ScriptEvent};
 use crate::server::Server;
-use crate::time::Time;
-use crate::trace::{Cause, Effect, Step, Timer, Why};
+use crate::time::{Duration, Time};
+use crate::trace::{Cause, DropReason, Effect, Step, Timer, Why};
 
 /// A client timer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,15 +53,46 @@ pub(crate) enum ServerTimer {
     AckFlush { generation: u32 },
     /// A lease reaches `ends`.
     LeaseEnd { lease: usize, ends: u64 },
+    /// PARTNER-DOWN: a transitional lease may become FREE (max(tsfp, ends)).
+    PoolTimer { lease: usize, at: u64 },
+    /// STARTUP's 15 seconds are over (only for the state generation given).
+    Startup { generation: u32 },
+    /// Try to open the failover connection.
+    Reconnect,
+    /// Nothing heard from the peer within max-response-delay.
+    Watchdog { conn: u32, generation: u32 },
+    /// The connection opened but no CONNECTACK came within 15 s.
+    LinkStartup { conn: u32 },
+    /// auto-partner-down's wait in COMMUNICATIONS-INTERRUPTED is over.
+    AutoPartnerDown { generation: u32 },
+    /// RECOVER-WAIT has lasted until STOS + MCLT.
+    RecoverWaitOver { generation: u32 },
+    /// The pool balancing timer.
+    Balance { generation: u32 },
+}
+
+/// What happens to a packet when its arrival time comes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fate {
+    /// DHCP: delivered.
+    Arrive,
+    /// DHCP: lost on the way.
+    Lost(DropReason),
+    /// Failover: delivered if the connection and the link still allow it.
+    Link { conn: u32, epoch: u32 },
 }
 
 /// Something that will happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
     Script(ScriptEvent),
-    Deliver { to: Node, packet: Box<Packet> },
+    Deliver { to: Node, packet: Box<Packet>, fate: Fate },
     Client { client: u16, timer: ClientTimer, generation: u32 },
-    Server { role: Role, timer: ServerTimer },
+    Server { role: Role, timer: ServerTimer, life: u32 },
+    /// The TCP connection `conn` is up; the primary learns it.
+    TcpOpen { conn: u32 },
+    /// The peer closed the connection `conn`; `to` learns it.
+    TcpClosed { to: Role, conn: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,13 +115,29 @@ impl PartialOrd for Scheduled {
     }
 }
 
+/// The server link: which directions pass, and the TCP stream's tail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Link {
+    /// Whether segments sent by `[primary, secondary]` get through.
+    pub open: [bool; 2],
+    /// Bumped on every cut of a direction: a segment sent before it meets the cut.
+    pub epoch: [u32; 2],
+    /// When the last segment sent in each direction arrives (TCP keeps order).
+    pub tail: [Time; 2],
+    /// The latest TCP connection made (0: none yet).
+    pub serial: u32,
+    /// Messages that met a cut and wait in TCP, per sending direction.
+    held: [Vec<(Node, Packet, u32)>; 2],
+}
+
 /// What a node may do while it handles one event.
 pub(crate) struct Ctx<'a> {
     pub now: Time,
     pub cfg: &'a Config,
     pub rng: &'a mut Rng,
     /// Addresses a device outside DHCP's control is using (it answers pings).
-    pub occupied: &'a mut Vec<std::net::Ipv4Addr>,
+    pub occupied: &'a mut Vec<Ipv4Addr>,
+    link: &'a mut Link,
     next_packet_id: &'a mut u32,
     effects: Vec<Effect>,
     timers: Vec<(Time, Event)>,
@@ -85,13 +147,15 @@ impl<'a> Ctx<'a> {
     /// A context for unit tests of one node.
     #[cfg(test)]
     pub fn for_test(now: Time, cfg: &'a Config, rng: &'a mut Rng, ids: &'a mut u32) -> Ctx<'a> {
-        // Tests that need occupied addresses build a world instead.
+        // Tests that need occupied addresses or a link build a world instead.
         let occupied = Box::leak(Box::new(Vec::new()));
+        let link = Box::leak(Box::new(Link::new(true)));
         Ctx {
             now,
             cfg,
             rng,
             occupied,
+            link,
             next_packet_id: ids,
             effects: Vec::new(),
             timers: Vec::new(),
@@ -112,6 +176,19 @@ impl<'a> Ctx<'a> {
         self.now.secs().max(1)
     }
 
+    /// What `role`'s clock shows, for the header of its failover messages:
+    /// [`Ctx::clock`] plus the configured offset, if that server's clock is the
+    /// one ahead. (Lease times are kept on the common clock; see the README's
+    /// limits.)
+    pub fn header_clock(&self, role: Role) -> u64 {
+        let offset = self.cfg.clock_offset;
+        let ahead = match role {
+            Role::Primary => (-offset).max(0),
+            Role::Secondary => offset.max(0),
+        };
+        self.clock() + ahead.unsigned_abs()
+    }
+
     /// Records an effect.
     pub fn effect(&mut self, e: Effect) {
         self.effects.push(e);
@@ -122,32 +199,184 @@ impl<'a> Ctx<'a> {
         self.timers.push((at, event));
     }
 
-    /// Puts a packet on the wire and schedules its delivery.
+    /// Puts a DHCP packet on the LAN and schedules its delivery, deciding
+    /// losses by the configured rates.
     pub fn send(&mut self, from: Node, to: Destination, body: Body, why: Why) {
-        let latency = match body {
-            Body::Failover(_) => self.cfg.link_latency,
-            Body::Dhcp(_) => self.cfg.lan_latency,
+        let Body::Dhcp(_) = body else {
+            // Failover messages go through send_failover; nothing else sends them.
+            return;
         };
         *self.next_packet_id += 1;
+        let receivers: &[Node] = match to {
+            Destination::Unicast(ref n) => std::slice::from_ref(n),
+            Destination::Broadcast => &[Node::Primary, Node::Secondary],
+        };
+        // A packet's latency and loss are those of the server end of its path.
+        let side = |n: Node| match n {
+            Node::Primary => Some(0),
+            Node::Secondary => Some(1),
+            _ => None,
+        };
+        let mut latest = self.now;
+        let mut deliveries = Vec::with_capacity(receivers.len());
+        for &r in receivers {
+            let server = side(r).or(side(from));
+            let latency = server.map(|s| self.cfg.lan_latency[s]).unwrap_or(Duration(1));
+            let loss = server.map(|s| self.cfg.lan_loss[s]).unwrap_or(0);
+            let lost = loss > 0 && self.rng.below(100) < u64::from(loss);
+            let fate = if lost { Fate::Lost(DropReason::Loss { percent: loss }) } else { Fate::Arrive };
+            let at = self.now.plus(latency);
+            latest = latest.max(at);
+            deliveries.push((r, at, fate));
+        }
         let packet = Packet {
             id: *self.next_packet_id,
             from,
             to,
             sent_at: self.now,
-            arrives_at: self.now.plus(latency),
+            arrives_at: latest,
             body,
         };
-        let receivers: &[Node] = match to {
-            Destination::Unicast(ref n) => std::slice::from_ref(n),
-            Destination::Broadcast => &[Node::Primary, Node::Secondary],
-        };
-        for &r in receivers {
-            let event = Event::Deliver { to: r, packet: Box::new(packet.clone()) };
-            self.timers.push((packet.arrives_at, event));
+        for (r, at, fate) in deliveries {
+            let mut p = packet.clone();
+            p.arrives_at = at;
+            self.timers.push((at, Event::Deliver { to: r, packet: Box::new(p), fate }));
         }
         self.effects.push(Effect::Sent { packet, why });
     }
+
+    /// Puts a failover message into the TCP connection `conn` from `from` to
+    /// its peer. Lost segments (`server_link_loss`) are sent again by TCP
+    /// after its retransmission timeout, and nothing overtakes them.
+    pub fn send_failover(&mut self, from: Role, msg: FailoverMessage, conn: u32, why: Why) {
+        *self.next_packet_id += 1;
+        let d = from.index();
+        let mut arrives = self.now.plus(self.cfg.link_latency);
+        if self.cfg.link_loss > 0 {
+            // TCP's retransmission timeout: 200 ms, doubling on every loss.
+            let mut rto = 200;
+            while self.rng.below(100) < u64::from(self.cfg.link_loss) {
+                arrives = arrives.plus(Duration(rto));
+                rto = (rto * 2).min(60_000);
+            }
+        }
+        let arrives = arrives.max(self.link.tail[d]);
+        self.link.tail[d] = arrives;
+        let to = from.peer().node();
+        let packet = Packet {
+            id: *self.next_packet_id,
+            from: from.node(),
+            to: Destination::Unicast(to),
+            sent_at: self.now,
+            arrives_at: arrives,
+            body: Body::Failover(msg),
+        };
+        let fate = Fate::Link { conn, epoch: self.link.epoch[d] };
+        let event = Event::Deliver { to, packet: Box::new(packet.clone()), fate };
+        self.timers.push((arrives, event));
+        self.effects.push(Effect::Sent { packet, why });
+    }
+
+    /// `from` closes the connection `conn`: the peer's TCP sees it after the
+    /// link's latency, if the direction towards it is open.
+    pub fn tcp_close(&mut self, from: Role, conn: u32) {
+        let d = from.index();
+        self.link.held[d].retain(|(_, _, c)| *c != conn);
+        if self.link.open[d] {
+            let at = self.now.plus(self.cfg.link_latency).max(self.link.tail[d]);
+            self.timers.push((at, Event::TcpClosed { to: from.peer(), conn }));
+        }
+    }
 }
+
+impl Link {
+    fn new(connected: bool) -> Link {
+        Link {
+            open: [true, true],
+            epoch: [0, 0],
+            tail: [Time::ZERO, Time::ZERO],
+            serial: u32::from(connected),
+            held: [Vec::new(), Vec::new()],
+        }
+    }
+}
+
+/// The nodes a packet may be handed to, borrowed apart from the context.
+struct Nodes<'w> {
+    servers: &'w mut [Server; 2],
+    clients: &'w mut [Client],
+    drop_server: &'w mut [bool; 2],
+    drop_client: &'w mut [bool],
+}
+
+impl Nodes<'_> {
+    /// Hands a packet to its receiver. `Err(Some(reason))`: lost, with a step;
+    /// `Err(None)`: discarded without a step (a segment of a connection that
+    /// no longer exists).
+    fn deliver(
+        &mut self,
+        to: Node,
+        packet: &Packet,
+        fate: Fate,
+        ctx: &mut Ctx,
+    ) -> Result<(), Option<DropReason>> {
+        match (fate, &packet.body) {
+            (Fate::Lost(reason), _) => return Err(Some(reason)),
+            (Fate::Link { conn, epoch }, Body::Failover(m)) => {
+                let (Node::Primary | Node::Secondary) = to else { return Err(None) };
+                let receiver = if to == Node::Primary { Role::Primary } else { Role::Secondary };
+                let sender = receiver.peer();
+                let d = sender.index();
+                let sender_conn = self.servers[d].connection();
+                if !self.servers[receiver.index()].running() {
+                    return Err(Some(DropReason::ServerDown));
+                }
+                if !ctx.link.open[d] || ctx.link.epoch[d] != epoch {
+                    // TCP keeps it and sends it again when the link heals.
+                    if sender_conn == Some(conn) {
+                        ctx.link.held[d].push((to, packet.clone(), conn));
+                        return Err(Some(DropReason::LinkCutHeld));
+                    }
+                    return Err(None);
+                }
+                let server = &mut self.servers[receiver.index()];
+                if !server.accepts_segment(conn, m, ctx.link.serial) {
+                    return Err(None);
+                }
+                server.on_failover(m, conn, ctx);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let Body::Dhcp(m) = &packet.body else { return Err(None) };
+        match to {
+            Node::Client(i) => {
+                let i = usize::from(i);
+                if std::mem::take(&mut self.drop_client[i]) {
+                    return Err(Some(DropReason::DropNext));
+                }
+                self.clients[i].on_packet(m, ctx);
+            }
+            Node::Primary | Node::Secondary => {
+                let role = if to == Node::Primary { Role::Primary } else { Role::Secondary };
+                let Node::Client(c) = packet.from else { return Err(None) };
+                if !self.servers[role.index()].running() {
+                    return Err(Some(DropReason::ServerDown));
+                }
+                if std::mem::take(&mut self.drop_server[role.index()]) {
+                    return Err(Some(DropReason::DropNext));
+                }
+                self.servers[role.index()].on_dhcp(m, c, ctx);
+            }
+            Node::Operator => return Err(None),
+        }
+        Ok(())
+    }
+
+}
+
+/// The reconnect interval after a failed attempt or a lost link (ISC: 5 s).
+pub(crate) const RECONNECT: Duration = Duration::from_secs(5);
 
 /// The whole simulated network at one instant. Cloning it is how time travel works.
 #[derive(Clone, Debug)]
@@ -159,18 +388,28 @@ pub struct World {
     queue: BinaryHeap<Scheduled>,
     seq: u64,
     rng: Rng,
-    occupied: Vec<std::net::Ipv4Addr>,
+    occupied: Vec<Ipv4Addr>,
+    link: Link,
+    /// "Drop the next packet" armed for `[primary, secondary]`.
+    drop_next_server: [bool; 2],
+    /// "Drop the next packet" armed per client.
+    drop_next_client: Vec<bool>,
     next_packet_id: u32,
     steps: u32,
 }
 
 impl World {
-    /// A world at t = 0 with both servers in NORMAL and the script queued.
+    /// A world at t = 0: both servers in NORMAL and connected, or, for a
+    /// fresh start, both starting from empty lease files; the script queued.
     pub fn new(cfg: Arc<Config>) -> World {
-        let servers = [
-            Server::new_balanced(Role::Primary, &cfg),
-            Server::new_balanced(Role::Secondary, &cfg),
-        ];
+        let fresh = cfg.fresh_start;
+        let servers = [Role::Primary, Role::Secondary].map(|r| {
+            if fresh {
+                Server::new_empty(r, &cfg)
+            } else {
+                Server::new_balanced(r, &cfg)
+            }
+        });
         let clients = (0..cfg.clients.len()).map(|i| Client::new(i as u16)).collect();
         let mut world = World {
             rng: Rng::new(cfg.seed),
@@ -181,11 +420,25 @@ impl World {
             queue: BinaryHeap::new(),
             seq: 0,
             occupied: Vec::new(),
+            link: Link::new(!fresh),
+            drop_next_server: [false; 2],
+            drop_next_client: vec![false; cfg.clients.len()],
             next_packet_id: 0,
             steps: 0,
         };
         for e in cfg.events.iter() {
             world.schedule(e.at, Event::Script(*e));
+        }
+        if fresh {
+            // Both processes start at t = 0 and go through STARTUP.
+            for role in [Role::Primary, Role::Secondary] {
+                let event = Event::Script(ScriptEvent {
+                    at: Time::ZERO,
+                    client: None,
+                    action: Action::Start(role),
+                });
+                world.schedule(Time::ZERO, event);
+            }
         }
         world
     }
@@ -210,8 +463,13 @@ impl World {
         &self.servers[role.index()]
     }
 
+    /// Whether failover messages from `from` currently get through the link.
+    pub fn link_open(&self, from: Role) -> bool {
+        self.link.open[from.index()]
+    }
+
     /// Addresses in use by devices outside DHCP's control (found by a DHCPDECLINE).
-    pub fn occupied(&self) -> &[std::net::Ipv4Addr] {
+    pub fn occupied(&self) -> &[Ipv4Addr] {
         &self.occupied
     }
 
@@ -273,40 +531,64 @@ impl World {
     }
 
     fn process(&mut self, event: Event) -> Option<Step> {
+        // A connection attempt that finds nobody (or a cut) is silent.
+        if let Event::Server { role, timer: ServerTimer::Reconnect, life } = event {
+            self.try_connect(role, life);
+            return None;
+        }
         let cfg = self.cfg.clone();
         let mut ctx = Ctx {
             now: self.now,
             cfg: &cfg,
             rng: &mut self.rng,
             occupied: &mut self.occupied,
+            link: &mut self.link,
             next_packet_id: &mut self.next_packet_id,
             effects: Vec::new(),
             timers: Vec::new(),
         };
         let (node, cause) = match event {
             Event::Script(e) => {
-                let client = e.client as u16;
-                self.clients[e.client].on_script(e.action, &mut ctx);
-                (Node::Client(client), Cause::Script(e.action))
-            }
-            Event::Deliver { to, packet } => {
-                match (to, &packet.body, packet.from) {
-                    (Node::Client(i), Body::Dhcp(m), _) => {
-                        self.clients[usize::from(i)].on_packet(m, &mut ctx)
+                let node = match (e.client, e.action.server()) {
+                    (Some(c), _) => Node::Client(c as u16),
+                    (None, Some(role)) if !matches!(e.action, Action::DropNext(_)) => role.node(),
+                    _ => Node::Operator,
+                };
+                match (e.action, e.client) {
+                    (Action::DropNext(None), Some(c)) => {
+                        self.drop_next_client[c] = true;
+                        ctx.effect(Effect::Note { why: Why::DropNextArmed });
                     }
-                    (Node::Primary | Node::Secondary, Body::Dhcp(m), Node::Client(c)) => {
-                        let role =
-                            if to == Node::Primary { Role::Primary } else { Role::Secondary };
-                        self.servers[role.index()].on_dhcp(m, c, &mut ctx)
+                    (Action::DropNext(Some(role)), _) => {
+                        self.drop_next_server[role.index()] = true;
+                        ctx.effect(Effect::Note { why: Why::DropNextArmed });
                     }
-                    (Node::Primary | Node::Secondary, Body::Failover(m), _) => {
-                        let role =
-                            if to == Node::Primary { Role::Primary } else { Role::Secondary };
-                        self.servers[role.index()].on_failover(m, &mut ctx)
+                    (Action::CutLink(cut), _) => Self::cut(&mut self.servers, cut, &mut ctx),
+                    (Action::HealLink, _) => Self::heal(&mut self.servers, &mut ctx),
+                    (_, Some(c)) => self.clients[c].on_script(e.action, &mut ctx),
+                    (action, None) => {
+                        if let Some(role) = action.server() {
+                            self.servers[role.index()].on_operator(action, &mut ctx);
+                        }
                     }
-                    _ => ctx.effect(Effect::Note { why: Why::NotForServers }),
                 }
-                (to, Cause::Received(*packet))
+                (node, Cause::Script(e.action))
+            }
+            Event::Deliver { to, packet, fate } => {
+                let mut nodes = Nodes {
+                    servers: &mut self.servers,
+                    clients: &mut self.clients,
+                    drop_server: &mut self.drop_next_server,
+                    drop_client: &mut self.drop_next_client,
+                };
+                match nodes.deliver(to, &packet, fate, &mut ctx) {
+                    Ok(()) => (to, Cause::Received(*packet)),
+                    Err(None) => return None,
+                    Err(Some(reason)) => {
+                        ctx.effect(Effect::Note { why: Why::Dropped { reason } });
+                        (to, Cause::Dropped(*packet, reason))
+                    }
+                }
             }
             Event::Client { client, timer, generation } => {
                 if !self.clients[usize::from(client)].on_timer(timer, generation, &mut ctx) {
@@ -321,22 +603,30 @@ impl World {
                 };
                 (Node::Client(client), Cause::Timer(t))
             }
-            Event::Server { role, timer } => {
+            Event::Server { role, timer, life } => {
                 let server = &mut self.servers[role.index()];
-                let t = match &timer {
-                    ServerTimer::PingDone { lease, client, .. } => Timer::PingTimeout {
-                        client: *client,
-                        address: server.leases[*lease].address,
-                    },
-                    ServerTimer::AckFlush { .. } => Timer::AckFlush,
-                    ServerTimer::LeaseEnd { lease, .. } => {
-                        Timer::LeaseEnd { address: server.leases[*lease].address }
-                    }
-                };
+                if life != server.life() {
+                    return None;
+                }
+                let t = server.timer_kind(&timer);
                 if !server.on_timer(&timer, &mut ctx) {
                     return None;
                 }
                 (role.node(), Cause::Timer(t))
+            }
+            Event::TcpOpen { conn } => {
+                let both_up = self.servers.iter().all(|s| s.running());
+                if conn != ctx.link.serial || !both_up || !ctx.link.open.iter().all(|o| *o) {
+                    return None;
+                }
+                self.servers[0].on_tcp_open(conn, &mut ctx);
+                (Node::Primary, Cause::Timer(Timer::TcpOpen))
+            }
+            Event::TcpClosed { to, conn } => {
+                if !self.servers[to.index()].on_tcp_closed(conn, &mut ctx) {
+                    return None;
+                }
+                (to.node(), Cause::Timer(Timer::TcpClosed))
             }
         };
         let Ctx { mut effects, timers, .. } = ctx;
@@ -349,10 +639,83 @@ impl World {
         Some(step)
     }
 
+    /// A server's reconnect timer: open a TCP connection if both processes
+    /// run, the link passes both ways and no connection exists; otherwise try
+    /// again later (the primary keeps trying; the secondary tries once at
+    /// start, as the primary will reach it).
+    fn try_connect(&mut self, role: Role, life: u32) {
+        let server = &self.servers[role.index()];
+        if life != server.life() || !server.running() {
+            return;
+        }
+        let peer = &self.servers[role.peer().index()];
+        let idle = server.connection().is_none() && peer.connection().is_none();
+        let reachable = peer.running() && self.link.open.iter().all(|o| *o);
+        if idle && reachable {
+            self.link.serial += 1;
+            let conn = self.link.serial;
+            // SYN, SYN-ACK, ACK: the primary can talk after the round trip.
+            let at = self.now.plus(Duration(self.cfg.link_latency.0 * 2));
+            self.schedule(at, Event::TcpOpen { conn });
+        } else if role == Role::Primary && server.connection().is_none() {
+            let at = self.now.plus(RECONNECT);
+            self.schedule(at, Event::Server { role, timer: ServerTimer::Reconnect, life });
+        }
+    }
+
+    /// The operator cuts the link: later segments in the cut direction(s) wait
+    /// in TCP; a server that no longer hears its peer arms its watchdog.
+    fn cut(servers: &mut [Server; 2], cut: LinkCut, ctx: &mut Ctx) {
+        let dirs: &[Role] = match cut {
+            LinkCut::Both => &[Role::Primary, Role::Secondary],
+            LinkCut::ToPrimary => &[Role::Secondary],
+            LinkCut::ToSecondary => &[Role::Primary],
+        };
+        for &from in dirs {
+            let d = from.index();
+            if !ctx.link.open[d] {
+                continue;
+            }
+            ctx.link.open[d] = false;
+            ctx.link.epoch[d] += 1;
+            let last_sent = servers[d].last_sent();
+            servers[from.peer().index()].peer_went_quiet(last_sent, ctx);
+        }
+        ctx.effect(Effect::Note { why: Why::LinkCut { cut } });
+    }
+
+    /// The operator repairs the link: TCP sends what waited, and the
+    /// watchdogs of connections that survived are called off.
+    fn heal(servers: &mut [Server; 2], ctx: &mut Ctx) {
+        ctx.effect(Effect::Note { why: Why::LinkHealed });
+        for from in [Role::Primary, Role::Secondary] {
+            let d = from.index();
+            if ctx.link.open[d] {
+                continue;
+            }
+            ctx.link.open[d] = true;
+            servers[from.peer().index()].peer_heard_again();
+            for (to, packet, conn) in std::mem::take(&mut ctx.link.held[d]) {
+                if servers[d].connection() != Some(conn) {
+                    continue;
+                }
+                let Body::Failover(m) = packet.body else { continue };
+                let _ = to;
+                ctx.send_failover(from, m, conn, Why::TcpRetransmit);
+            }
+        }
+        // The primary tries at once rather than at its next 5-second attempt.
+        let p = &servers[0];
+        if p.running() && p.connection().is_none() {
+            let timer = ServerTimer::Reconnect;
+            ctx.timer(ctx.now, Event::Server { role: Role::Primary, timer, life: p.life() });
+        }
+    }
+
     /// The safety monitor: checks the addresses this step touched and records
     /// every violation in the step.
     fn monitor(&self, effects: &mut Vec<Effect>) {
-        let mut touched: Vec<std::net::Ipv4Addr> = Vec::new();
+        let mut touched: Vec<Ipv4Addr> = Vec::new();
         for e in effects.iter() {
             match e {
                 Effect::Lease { address, .. } => touched.push(*address),

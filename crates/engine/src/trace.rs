@@ -9,9 +9,10 @@
 use std::net::Ipv4Addr;
 
 use crate::client::ClientState;
+use crate::failover::{FailoverState, PeerStateReaction};
 use crate::lease::BindingState;
 use crate::packet::{Body, DhcpType, FailoverMessage, Node, Packet, Role};
-use crate::scenario::{Action, Config, PingTimer};
+use crate::scenario::{Action, Config, LinkCut, PingTimer};
 use crate::time::{Duration, Time};
 
 /// One processed event.
@@ -36,8 +37,48 @@ pub enum Cause {
     Script(Action),
     /// A packet arrived.
     Received(Packet),
-    /// A timer fired.
+    /// A timer fired (or the TCP connection changed).
     Timer(Timer),
+    /// A packet was lost on the way, or found nobody to take it.
+    Dropped(Packet, DropReason),
+}
+
+/// Why a packet did not reach its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// The configured loss rate of the receiver's wire.
+    Loss { percent: u8 },
+    /// The operator asked to drop the next packet.
+    DropNext,
+    /// The receiving server's process is not running.
+    ServerDown,
+    /// The server link is cut; TCP keeps the message to send again.
+    LinkCutHeld,
+}
+
+/// Why a server changed failover state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateCause {
+    /// The process started: STARTUP.
+    Started,
+    /// The process stopped.
+    Stopped,
+    /// STARTUP's 15 s passed without a STATE from the peer.
+    StartupTimeout,
+    /// The peer's STATE arrived: STARTUP ends in the saved state.
+    StartupResume,
+    /// The connection to the peer was lost.
+    LinkLost,
+    /// The peer announced a state.
+    PeerState { peer: FailoverState },
+    /// The peer's UPDDONE arrived.
+    UpdateDone,
+    /// RECOVER-WAIT reached STOS + MCLT.
+    RecoverWaitOver,
+    /// auto-partner-down's wait passed.
+    AutoPartnerDown { after: u64 },
+    /// The operator set the state.
+    Operator,
 }
 
 /// Timers that produce steps.
@@ -59,6 +100,24 @@ pub enum Timer {
     Retransmit,
     /// Client: the wait after a decline is over.
     Restart,
+    /// PARTNER-DOWN's pool timer for a transitional lease.
+    PoolTimer { address: Ipv4Addr },
+    /// STARTUP's 15 seconds are over.
+    Startup,
+    /// A TCP connection to the peer came up.
+    TcpOpen,
+    /// The peer closed the TCP connection.
+    TcpClosed,
+    /// max-response-delay passed without a message from the peer.
+    Watchdog,
+    /// No CONNECTACK within 15 s of opening the connection.
+    LinkStartup,
+    /// auto-partner-down's wait is over.
+    AutoPartnerDown,
+    /// RECOVER-WAIT's MCLT is over.
+    RecoverWaitOver,
+    /// The pool balancing timer.
+    Balance,
 }
 
 /// One consequence of a step.
@@ -70,6 +129,8 @@ pub enum Effect {
     Lease { server: Role, address: Ipv4Addr, from: BindingState, to: BindingState, why: Why },
     /// A client changed state.
     Client { client: u16, from: ClientState, to: ClientState, why: Why },
+    /// A server's failover state changed.
+    ServerState { server: Role, from: FailoverState, to: FailoverState, why: Why },
     /// A decision that changed nothing visible (an ignored packet, a queued ack).
     Note { why: Why },
 }
@@ -81,6 +142,7 @@ impl Effect {
             Effect::Sent { why, .. }
             | Effect::Lease { why, .. }
             | Effect::Client { why, .. }
+            | Effect::ServerState { why, .. }
             | Effect::Note { why } => why,
         }
     }
@@ -261,6 +323,91 @@ pub enum Why {
     ExpireAtEnd { ends: u64 },
     /// The secondary reaches a lease's end in NORMAL and waits.
     SecondaryWaitsForPrimary,
+    // ----- failover states and the connection -----
+    /// The server's state does not let it answer this client.
+    NotServing { state: FailoverState, partner: Option<FailoverState>, message: DhcpType },
+    /// Outside NORMAL there is no load balancing: everyone is answered.
+    AnswersEveryone { state: FailoverState },
+    /// COMMUNICATIONS-INTERRUPTED release of a lease the peer never heard of.
+    ReleasedRewind { to: BindingState },
+    /// COMMUNICATIONS-INTERRUPTED release: RELEASED until the peer agrees.
+    ReleasedStuck,
+    /// PARTNER-DOWN release: FREE at `free_at` by the pool timer.
+    ReleasedPartnerDown { free_at: u64 },
+    /// COMMUNICATIONS-INTERRUPTED expiry of a lease the peer never heard of.
+    ExpiredRewind { ends: u64, to: BindingState },
+    /// Expiry outside PARTNER-DOWN by a server that cannot be acked now, or the secondary.
+    ExpireStuck { ends: u64, state: FailoverState },
+    /// PARTNER-DOWN expiry: FREE at `free_at` by the pool timer.
+    ExpiredPartnerDown { ends: u64, free_at: u64 },
+    /// PARTNER-DOWN's pool timer freed a transitional lease.
+    PartnerDownFreed { tsfp: u64 },
+    /// Everything asked for by UPDREQ/UPDREQALL has been sent.
+    SendUpdDone,
+    /// A packet was lost.
+    Dropped { reason: DropReason },
+    /// The operator armed "drop the next packet".
+    DropNextArmed,
+    /// The operator cut the link.
+    LinkCut { cut: LinkCut },
+    /// The operator repaired the link.
+    LinkHealed,
+    /// TCP sends a message again after the link healed.
+    TcpRetransmit,
+    /// The primary opens the conversation.
+    SendConnect,
+    /// The secondary refuses the CONNECT.
+    ConnectRefused { reason: u8, text: String, skew: u64 },
+    /// The secondary accepts the CONNECT.
+    ConnectAccepted { mclt: u64, skew: u64 },
+    /// The primary got a refusing CONNECTACK.
+    ConnectAckRefused { reason: u8, text: String },
+    /// The primary refuses the secondary's clock.
+    SkewDisconnect { skew: u64 },
+    /// The connection is established.
+    Established { skew: u64 },
+    /// STATE goes out.
+    SendState { state: FailoverState, startup: bool },
+    /// The peer's STATE arrived.
+    PeerState { state: FailoverState, startup: bool, reaction: PeerStateReaction },
+    /// UPDREQ or UPDREQALL goes out.
+    SendUpdateRequest { all: bool },
+    /// The peer asked for updates.
+    UpdateRequested { all: bool, count: usize },
+    /// The peer's UPDDONE arrived.
+    UpdateDoneReceived,
+    /// The peer sent DISCONNECT.
+    DisconnectReceived { reason: u8, text: String },
+    /// The peer closed the TCP connection.
+    PeerClosed,
+    /// The link is cut while connected: the watchdog is armed.
+    WatchdogArmed { role: Role, last_heard: Time, fires_at: Time },
+    /// Nothing heard for max-response-delay.
+    NoContact { max_response_delay: u64 },
+    /// No CONNECTACK within 15 s.
+    LinkStartupTimeout,
+    /// The failover state changed.
+    StateChange { to: FailoverState, cause: StateCause },
+    /// The operator's action does not apply in this state.
+    OperatorNoEffect { state: FailoverState },
+    /// The process was killed.
+    ProcessKilled,
+    /// The process exits after an orderly shutdown.
+    OrderlyExit,
+    /// The process starts.
+    ProcessStarted { empty: bool, saved: FailoverState },
+    /// A balancing run moved a lease to the peer's pool.
+    Rebalanced { to_peer: BindingState },
+    /// A balancing run.
+    BalanceRun { free: u32, backup: u32, to_send: i32, moved: u32, imbalanced: bool },
+    /// POOLREQ goes out.
+    SendPoolReq,
+    /// The peer asked for a balancing run.
+    PoolReqReceived,
+    /// POOLRESP goes out.
+    SendPoolResp { count: u32 },
+    /// The peer answered a POOLREQ.
+    PoolRespReceived { count: u32 },
 }
 
 /// Why queued BNDACKs were sent.
@@ -285,6 +432,7 @@ fn at(s: u64) -> String {
 /// Names for nodes, taken from the scenario.
 pub fn node_name(cfg: &Config, node: Node) -> String {
     match node {
+        Node::Operator => "operator".into(),
         Node::Primary => "primary".into(),
         Node::Secondary => "secondary".into(),
         Node::Client(i) => cfg
@@ -582,7 +730,287 @@ impl Why {
 
     /// Reasons of a server's failover decisions.
     fn failover_sentence(&self) -> Option<String> {
-        self.update_sentence().or_else(|| self.ack_sentence())
+        self.update_sentence()
+            .or_else(|| self.ack_sentence())
+            .or_else(|| self.service_sentence())
+            .or_else(|| self.link_sentence())
+            .or_else(|| self.state_sentence())
+    }
+
+    /// What a failover state does to the service.
+    fn service_sentence(&self) -> Option<String> {
+        Some(match self {
+            Why::NotServing { state, partner, message } => {
+                let overlay = matches!(
+                    partner,
+                    Some(
+                        FailoverState::PartnerDown
+                            | FailoverState::PotentialConflict
+                            | FailoverState::ConflictDone
+                            | FailoverState::ResolutionInterrupted
+                    )
+                ) && matches!(
+                    state,
+                    FailoverState::Normal
+                        | FailoverState::CommunicationsInterrupted
+                        | FailoverState::PartnerDown
+                );
+                if overlay {
+                    format!(
+                        "{} dropped: the peer is in {}, so this server answers nobody until \
+                         they agree again (dhcpd's service state \"not responding\")",
+                        message.name(),
+                        upper(partner.map(|p| p.name()).unwrap_or("unknown-state"))
+                    )
+                } else {
+                    format!(
+                        "{} dropped: in {} a server answers no client and ignores RELEASE and \
+                         DECLINE (reference §3.1)",
+                        message.name(),
+                        upper(state.name())
+                    )
+                }
+            }
+            Why::AnswersEveryone { state } => format!(
+                "in {} there is no load balancing: the server answers every client, from its \
+                 own pool",
+                upper(state.name())
+            ),
+            Why::ReleasedRewind { to } => format!(
+                "DHCPRELEASE while the peer is unreachable, for a lease given out during the \
+                 outage: the peer never heard of it (rewind state {}), so it goes straight \
+                 back to {} and may be reused at once (draft-12 §5.2.2, dhcpd's rewind state)",
+                upper(to.name()),
+                upper(to.name())
+            ),
+            Why::ReleasedStuck => "DHCPRELEASE while the peer is unreachable: the lease goes \
+                                   RELEASED and stays there, unusable, until the peer \
+                                   acknowledges the BNDUPD that waits in the update queue; \
+                                   only its own client may have it back meanwhile \
+                                   (the \"leases stuck in released\" of the 2011 thread)"
+                .into(),
+            Why::ReleasedPartnerDown { free_at } => format!(
+                "DHCPRELEASE in PARTNER-DOWN: RELEASED, with tsfp set to STOS + MCLT; the pool \
+                 timer makes it FREE at {} (max(STOS + MCLT, release time)), and the BNDUPD \
+                 waits for the peer's return",
+                at(*free_at)
+            ),
+            Why::ExpiredRewind { ends, to } => format!(
+                "the lease's end {} is reached while the peer is unreachable; the peer never \
+                 heard of this lease, so it goes straight back to {} (dhcpd's rewind state)",
+                at(*ends),
+                upper(to.name())
+            ),
+            Why::ExpireStuck { ends, state } => format!(
+                "the lease's end {} is reached; in {} this server expires it itself: EXPIRED \
+                 (next FREE), and it stays EXPIRED until the peer acknowledges the update",
+                at(*ends),
+                upper(state.name())
+            ),
+            Why::ExpiredPartnerDown { ends, free_at } => format!(
+                "the lease's end {} is reached in PARTNER-DOWN: EXPIRED, with tsfp set to \
+                 STOS + MCLT; the pool timer makes it FREE at {}",
+                at(*ends),
+                at(*free_at)
+            ),
+            Why::PartnerDownFreed { tsfp } => format!(
+                "PARTNER-DOWN's pool timer: the peer can no longer hold this lease (tsfp {} has \
+                 passed), so it becomes FREE without the peer's agreement — FREE, the \
+                 primary's pool, even on the secondary",
+                at(*tsfp)
+            ),
+            _ => return None,
+        })
+    }
+
+    /// The wires and the connection.
+    fn link_sentence(&self) -> Option<String> {
+        Some(match self {
+            Why::SendUpdDone => "every binding the peer asked for has been sent: UPDDONE \
+                                 closes the bulk update"
+                .into(),
+            Why::Dropped { reason } => match reason {
+                DropReason::Loss { percent } => {
+                    format!("the packet is lost on the way ({percent} % loss on this wire)")
+                }
+                DropReason::DropNext => "the packet is lost: the operator asked to drop the \
+                                         next packet on this wire"
+                    .into(),
+                DropReason::ServerDown => {
+                    "nobody takes the packet: the server's process is not running".into()
+                }
+                DropReason::LinkCutHeld => "the server link is cut, so the message does not \
+                                            arrive; TCP keeps it and sends it again if the link \
+                                            heals before the connection is given up"
+                    .into(),
+            },
+            Why::DropNextArmed => "the next packet to arrive on this wire will be lost".into(),
+            Why::LinkCut { cut } => match cut {
+                LinkCut::Both => "the operator cuts the server link: no failover message gets \
+                                  through either way; neither server can tell a dead link from \
+                                  a dead peer"
+                    .into(),
+                LinkCut::ToPrimary => "the operator cuts the server link one way: messages from \
+                                       the secondary no longer reach the primary"
+                    .into(),
+                LinkCut::ToSecondary => "the operator cuts the server link one way: messages \
+                                         from the primary no longer reach the secondary"
+                    .into(),
+            },
+            Why::LinkHealed => "the operator repairs the server link".into(),
+            Why::TcpRetransmit => "TCP sends the message again now that the link passes".into(),
+            Why::SendConnect => "the TCP connection to port 647 is up; the primary (only the \
+                                 primary does) sends CONNECT with the relationship name, its \
+                                 MCLT and the hash bucket assignment (draft-12 §7.2)"
+                .into(),
+            Why::ConnectRefused { reason, text, skew } => format!(
+                "the secondary refuses the CONNECT with reject reason {reason} ({text}){}",
+                if *skew > crate::failover::MAX_CLOCK_SKEW {
+                    format!(
+                        ": the clocks differ by {skew} s, more than the 60 s dhcpd allows, so \
+                         the pair cannot talk and each stays on its own"
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            Why::ConnectAccepted { mclt, skew } => format!(
+                "the secondary accepts: it adopts the primary's MCLT ({}) and hash buckets, \
+                 answers CONNECTACK and announces its state (clock difference {skew} s, within \
+                 the 60 s allowed)",
+                secs(*mclt)
+            ),
+            Why::ConnectAckRefused { reason, text } => format!(
+                "the secondary refused the connection (reason {reason}: {text}); the primary \
+                 closes it and tries again in 5 s"
+            ),
+            Why::SkewDisconnect { skew } => format!(
+                "the secondary's clock is {skew} s off, more than the 60 s allowed: the primary \
+                 sends DISCONNECT (reason 4) and closes the connection"
+            ),
+            Why::Established { skew } => format!(
+                "CONNECTACK accepted (clock difference {skew} s): the connection is up, and \
+                 the primary announces its state"
+            ),
+            Why::SendState { state, startup } => {
+                if *startup {
+                    format!(
+                        "STATE announces {} with the STARTUP flag: the state this server will \
+                         resume",
+                        upper(state.name())
+                    )
+                } else {
+                    format!("STATE announces {} to the peer", upper(state.name()))
+                }
+            }
+            Why::PeerState { state, startup, reaction } => format!(
+                "the peer is in {}{}; {}",
+                upper(state.name()),
+                if *startup { " (still starting up)" } else { "" },
+                match reaction {
+                    PeerStateReaction::Stay => "nothing changes here".to_string(),
+                    PeerStateReaction::MoveTo(s) =>
+                        format!("so this server moves to {}", upper(s.name())),
+                    PeerStateReaction::RequestAll =>
+                        "so this server asks for every binding (UPDREQALL)".to_string(),
+                    PeerStateReaction::Request =>
+                        "so this server asks for the bindings it has not seen (UPDREQ)"
+                            .to_string(),
+                    PeerStateReaction::ResumeNormal =>
+                        "both sides can talk again: queued updates go out and this server \
+                         returns to NORMAL"
+                            .to_string(),
+                }
+            ),
+            Why::SendUpdateRequest { all } => {
+                if *all {
+                    "UPDREQALL: \"send me every binding you have\"".into()
+                } else {
+                    "UPDREQ: \"send me the bindings you have not sent yet\"".into()
+                }
+            }
+            Why::UpdateRequested { all, count } => format!(
+                "the peer asked for {} bindings; {count} go on the update queue, and UPDDONE \
+                 follows the last",
+                if *all { "all" } else { "the unsent" }
+            ),
+            Why::UpdateDoneReceived => "the peer has sent every binding asked for".into(),
+            Why::DisconnectReceived { reason, text } => {
+                format!("the peer disconnects (reason {reason}: {text})")
+            }
+            Why::PeerClosed => "the peer's TCP connection closed (its dhcpd stopped, or it gave \
+                                up the link): un-acked updates go back on the queue"
+                .into(),
+            Why::WatchdogArmed { role, last_heard, fires_at } => format!(
+                "the {role} last heard its peer at {} (a message or a CONTACT keep-alive, sent \
+                 every third of max-response-delay when the link is quiet); unless it hears \
+                 from it again, it gives up the connection at {}",
+                last_heard.clock_millis(),
+                fires_at.clock_millis()
+            ),
+            Why::NoContact { max_response_delay } => format!(
+                "nothing from the peer for max-response-delay ({}): the server closes the \
+                 connection; it cannot tell whether the peer or the link died",
+                secs(*max_response_delay)
+            ),
+            Why::LinkStartupTimeout => {
+                "no CONNECTACK within 15 s: the primary closes the connection".into()
+            }
+            _ => return None,
+        })
+    }
+
+    /// Failover states, the operator, pool balancing.
+    fn state_sentence(&self) -> Option<String> {
+        Some(match self {
+            Why::StateChange { to, cause } => {
+                format!("{}: {}", cause_text(*cause, *to), state_meaning(*to))
+            }
+            Why::OperatorNoEffect { state } => {
+                format!("the action does not apply to a server in {}", upper(state.name()))
+            }
+            Why::ProcessKilled => "the server's dhcpd is killed; its lease file, with the \
+                                   failover state and every lease, stays on disk"
+                .into(),
+            Why::OrderlyExit => "after announcing SHUTDOWN the process exits; it writes \
+                                 RECOVER as its state, to catch up with the peer when it comes \
+                                 back"
+                .into(),
+            Why::ProcessStarted { empty, saved } => {
+                if *empty {
+                    "dhcpd starts with an empty lease file: every address FREE, no memory of \
+                     any client, state RECOVER from now; it must learn everything from the \
+                     peer and then wait a full MCLT"
+                        .into()
+                } else {
+                    format!(
+                        "dhcpd starts from its lease file; the file says {}, which it will \
+                         resume after STARTUP",
+                        upper(saved.name())
+                    )
+                }
+            }
+            Why::Rebalanced { to_peer } => format!(
+                "pool balancing gives this free address to the peer's pool as {}",
+                upper(to_peer.name())
+            ),
+            Why::BalanceRun { free, backup, to_send, moved, imbalanced } => format!(
+                "pool balancing: {free} FREE and {backup} BACKUP, so {to_send} leases would \
+                 even the split; {moved} moved{}",
+                if *imbalanced { "; still IMBALANCED" } else { "; balanced" }
+            ),
+            Why::SendPoolReq => "this server is badly short of free leases: POOLREQ asks the \
+                                 peer to balance"
+                .into(),
+            Why::PoolReqReceived => "the peer asks for a balancing run (POOLREQ)".into(),
+            Why::SendPoolResp { count } => {
+                format!("POOLRESP: {count} leases are moving to the peer")
+            }
+            Why::PoolRespReceived { count } => {
+                format!("the peer's balancing run moves {count} leases to this server")
+            }
+            _ => return None,
+        })
     }
 
     /// Sending and receiving binding updates.
@@ -677,6 +1105,72 @@ impl Why {
     }
 }
 
+fn upper(name: &str) -> String {
+    name.to_ascii_uppercase()
+}
+
+/// What led to a state change.
+fn cause_text(cause: StateCause, to: FailoverState) -> String {
+    let to = upper(to.name());
+    match cause {
+        StateCause::Started => format!("the process starts in {to}"),
+        StateCause::Stopped => "the process is not running".into(),
+        StateCause::StartupTimeout => format!(
+            "15 s of STARTUP passed with no word from the peer, so the server takes up its \
+             saved state as after a lost link: {to}"
+        ),
+        StateCause::StartupResume => {
+            format!("the peer's STATE ends STARTUP; the server resumes its saved state, {to}")
+        }
+        StateCause::LinkLost => format!("the connection to the peer is lost: {to}"),
+        StateCause::PeerState { peer } => {
+            format!("because the peer is in {}, this server moves to {to}", upper(peer.name()))
+        }
+        StateCause::UpdateDone => format!("the peer's updates are complete: {to}"),
+        StateCause::RecoverWaitOver => {
+            format!("STOS + MCLT has passed, so no lease the peer gave out can still be running: {to}")
+        }
+        StateCause::AutoPartnerDown { after } => format!(
+            "auto-partner-down: {} in COMMUNICATIONS-INTERRUPTED, so the server declares \
+             the peer down: {to}",
+            secs(after)
+        ),
+        StateCause::Operator => format!("the operator sets the state to {to}"),
+    }
+}
+
+/// What a failover state lets a server do (reference §3.1), in a sentence.
+fn state_meaning(state: FailoverState) -> &'static str {
+    use FailoverState::*;
+    match state {
+        Startup => "it answers no client for up to 15 s while it learns the peer's state",
+        Normal => "both servers cooperate: DISCOVERs are load-balanced, each allocates from its \
+                   own pool, every change goes to the peer",
+        CommunicationsInterrupted => "the peer cannot be reached; the server answers every \
+                                      client from its own pool only, with lease times capped \
+                                      at tsfp + MCLT, and changes to leases the peer knows \
+                                      wait for the peer's agreement",
+        PartnerDown => "the server acts alone: it answers everyone, and may use the peer's free \
+                        leases and stuck ones once STOS + MCLT has passed (no lease the peer \
+                        gave out can outlive that); safe only if the peer really is down",
+        PotentialConflict => "both servers may have given out the same addresses while apart; \
+                              neither answers clients until their bindings are reconciled",
+        Recover => "the server lost track of what the peer did; it answers nobody, asks for \
+                    every binding and waits for them",
+        Paused => "the operator paused the server: it answers nobody",
+        Shutdown => "the server is going down and answers nobody; its peer takes over",
+        RecoverDone => "the server has caught up; it answers nobody until the peer agrees to \
+                        return to NORMAL",
+        ResolutionInterrupted => "the link broke while conflicts were being resolved; the \
+                                  server answers nobody",
+        ConflictDone => "the primary has the secondary's bindings; it waits for the secondary \
+                         to finish too, answering nobody",
+        RecoverWait => "the server has the peer's bindings but must wait until STOS + MCLT, \
+                        so that every lease it may have forgotten has run out",
+        Down => "it answers nothing until it is started again",
+    }
+}
+
 fn key_name(by_client_id: bool) -> &'static str {
     if by_client_id {
         "client identifier"
@@ -692,6 +1186,7 @@ impl Step {
             Cause::Script(_) => "script",
             Cause::Received(_) => "receive",
             Cause::Timer(_) => "timer",
+            Cause::Dropped(..) => "drop",
         }
     }
 
@@ -706,6 +1201,11 @@ impl Step {
                 node_name(cfg, p.from)
             ),
             Cause::Timer(t) => format!("{actor}: {}", timer_text(*t)),
+            Cause::Dropped(p, _) => format!(
+                "{} from {} lost on the way to {actor}",
+                describe_packet(cfg, p),
+                node_name(cfg, p.from)
+            ),
         };
         let tail: Vec<String> = self
             .effects
@@ -719,6 +1219,9 @@ impl Step {
                 }
                 Effect::Client { from, to, .. } if from != to => {
                     Some(format!("{} → {}", from.name(), to.name()))
+                }
+                Effect::ServerState { server, from, to, .. } => {
+                    Some(format!("{server} {} → {}", from.name(), to.name()))
                 }
                 _ => None,
             })
@@ -783,24 +1286,55 @@ pub fn describe_packet(cfg: &Config, p: &Packet) -> String {
             }
         }
         Body::Failover(FailoverMessage::BndUpd(u)) => {
-            format!("BNDUPD {} {}", u.address, u.status.name().to_ascii_uppercase())
+            format!("BNDUPD {} {}", u.address, upper(u.status.name()))
         }
         Body::Failover(FailoverMessage::BndAck(a)) => match a.reject_reason {
             Some(r) => format!("BNDACK {} (reject {r})", a.address),
             None => format!("BNDACK {}", a.address),
         },
+        Body::Failover(FailoverMessage::State(m)) => format!(
+            "STATE {}{}",
+            upper(m.state.name()),
+            if m.startup { " (startup)" } else { "" }
+        ),
+        Body::Failover(FailoverMessage::ConnectAck(m)) => match m.reject_reason {
+            Some(r) => format!("CONNECTACK (reject {r})"),
+            None => "CONNECTACK".into(),
+        },
+        Body::Failover(FailoverMessage::Disconnect(m)) => {
+            format!("DISCONNECT (reason {})", m.reject_reason)
+        }
+        Body::Failover(FailoverMessage::PoolResp(m)) => format!("POOLRESP {}", m.transferred),
+        Body::Failover(m) => m.name().to_string(),
     }
 }
 
-fn action_verb(a: Action) -> &'static str {
+fn action_verb(a: Action) -> String {
     match a {
-        Action::Boot => "boots",
-        Action::Release => "releases its lease",
-        Action::Shutdown => "shuts down",
-        Action::Leave => "leaves the network",
-        Action::Reboot => "reboots",
-        Action::Decline => "declines its address",
-        Action::Inform => "asks for configuration (DHCPINFORM)",
+        Action::Boot => "boots".into(),
+        Action::Release => "releases its lease".into(),
+        Action::Shutdown => "shuts down".into(),
+        Action::Leave => "leaves the network".into(),
+        Action::Reboot => "reboots".into(),
+        Action::Decline => "declines its address".into(),
+        Action::Inform => "asks for configuration (DHCPINFORM)".into(),
+        Action::CutLink(LinkCut::Both) => "cuts the server link".into(),
+        Action::CutLink(LinkCut::ToPrimary) => {
+            "cuts the server link towards the primary".into()
+        }
+        Action::CutLink(LinkCut::ToSecondary) => {
+            "cuts the server link towards the secondary".into()
+        }
+        Action::HealLink => "repairs the server link".into(),
+        Action::Stop(_) => "is stopped (dhcpd killed)".into(),
+        Action::Start(_) => "is started".into(),
+        Action::StartEmpty(_) => "is started with an empty lease file".into(),
+        Action::ShutdownServer(_) => "is shut down by the operator".into(),
+        Action::PartnerDown(_) => "is told its partner is down".into(),
+        Action::Pause(_) => "is paused".into(),
+        Action::Resume(_) => "is resumed".into(),
+        Action::DropNext(Some(r)) => format!("drops the next packet to the {r}"),
+        Action::DropNext(None) => "will lose the next packet sent to it".into(),
     }
 }
 
@@ -814,5 +1348,14 @@ fn timer_text(t: Timer) -> String {
         Timer::Expiry => "lease ran out".into(),
         Timer::Retransmit => "retransmission timer".into(),
         Timer::Restart => "ten seconds after the decline".into(),
+        Timer::PoolTimer { address } => format!("pool timer for {address}"),
+        Timer::Startup => "15 s of STARTUP are over".into(),
+        Timer::TcpOpen => "TCP connection to the peer is up".into(),
+        Timer::TcpClosed => "the peer closed the TCP connection".into(),
+        Timer::Watchdog => "max-response-delay passed with nothing from the peer".into(),
+        Timer::LinkStartup => "no CONNECTACK within 15 s".into(),
+        Timer::AutoPartnerDown => "auto-partner-down timer".into(),
+        Timer::RecoverWaitOver => "STOS + MCLT reached".into(),
+        Timer::Balance => "pool balancing timer".into(),
     }
 }

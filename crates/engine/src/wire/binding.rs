@@ -14,15 +14,30 @@
 //! BNDACK carries 2 assigned-IP-address and, on refusal, 21 reject-reason and
 //! 16 message.
 //!
+//! The connection messages follow ISC's option order too: CONNECT 22 name, 14
+//! max-unacked, 19 receive-timer, 28 vendor class, 20 version, 27 TLS request,
+//! 15 MCLT, 11 HBA; CONNECTACK 22, 14, 19, 28, 20 and, on refusal, 21 and
+//! 16; STATE 24 state, 23 flags, 25 STOS; DISCONNECT 21 and 16; POOLRESP 1;
+//! POOLREQ, UPDREQ, UPDREQALL and UPDDONE carry no options.
+//!
 //! Not modelled: option 12 IP-flags (the engine has no reserved or BOOTP
 //! leases; the decoder ignores it), hardware types other than Ethernet, and
-//! the other ten message types, which the engine does not send yet.
+//! CONTACT, which the engine does not put on the wire (see [`crate::packet`]).
 
-use super::failover::{binding_state_from_wire, FailoverOption, Frame, MessageType, HEADER_LEN};
+use super::failover::{
+    binding_state_from_wire, server_state_from_wire, server_state_to_wire, FailoverOption, Frame,
+    MessageType, HEADER_LEN,
+};
 use super::WireError;
 use crate::addr::Mac;
 use crate::lease::BindingState;
-use crate::packet::{BindingAck, BindingUpdate, FailoverMessage};
+use crate::packet::{
+    BindingAck, BindingUpdate, Connect, ConnectAck, Control, Disconnect, FailoverMessage,
+    PoolResponse, StateMessage,
+};
+
+/// The vendor class ISC puts in CONNECT and CONNECTACK.
+pub const VENDOR_CLASS: &str = "isc-4.4.3-P1";
 
 /// Encodes a message of the engine, with times made absolute by `start_epoch`.
 pub fn encode_failover(message: &FailoverMessage, start_epoch: u64) -> Result<Vec<u8>, WireError> {
@@ -36,10 +51,145 @@ pub fn decode_failover(bytes: &[u8], start_epoch: u64) -> Result<FailoverMessage
 
 /// The frame of a message of the engine.
 pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result<Frame, WireError> {
-    match message {
-        FailoverMessage::BndUpd(update) => update_frame(update, start_epoch),
-        FailoverMessage::BndAck(ack) => ack_frame(ack, start_epoch),
-    }
+    let header = |t: MessageType| -> Result<Frame, WireError> {
+        Ok(Frame::new(t, header_wire_time(message.time(), start_epoch)?, message.xid()))
+    };
+    use FailoverOption as O;
+    Ok(match message {
+        FailoverMessage::BndUpd(update) => return update_frame(update, start_epoch),
+        FailoverMessage::BndAck(ack) => return ack_frame(ack, start_epoch),
+        FailoverMessage::PoolReq(_) => header(MessageType::PoolReq)?,
+        FailoverMessage::UpdReq(_) => header(MessageType::UpdReq)?,
+        FailoverMessage::UpdReqAll(_) => header(MessageType::UpdReqAll)?,
+        FailoverMessage::UpdDone(_) => header(MessageType::UpdDone)?,
+        FailoverMessage::PoolResp(m) => {
+            header(MessageType::PoolResp)?.with(O::AddressesTransferred(m.transferred))
+        }
+        FailoverMessage::Connect(m) => header(MessageType::Connect)?
+            .with(O::RelationshipName(m.name.clone()))
+            .with(O::MaxUnackedBndupd(m.max_unacked))
+            .with(O::ReceiveTimer(m.receive_timer))
+            .with(O::VendorClassIdentifier(VENDOR_CLASS.into()))
+            .with(O::ProtocolVersion(1))
+            .with(O::TlsRequest(0))
+            .with(O::Mclt(m.mclt))
+            .with(O::HashBucketAssignment(m.hba.clone())),
+        FailoverMessage::ConnectAck(m) => {
+            let mut f = header(MessageType::ConnectAck)?
+                .with(O::RelationshipName(m.name.clone()))
+                .with(O::MaxUnackedBndupd(m.max_unacked))
+                .with(O::ReceiveTimer(m.receive_timer))
+                .with(O::VendorClassIdentifier(VENDOR_CLASS.into()))
+                .with(O::ProtocolVersion(1));
+            if let Some(r) = m.reject_reason {
+                f.options.push(O::RejectReason(r));
+            }
+            if let Some(text) = &m.message {
+                f.options.push(O::Message(text.clone()));
+            }
+            f
+        }
+        FailoverMessage::State(m) => {
+            let state = server_state_to_wire(m.state).ok_or_else(|| WireError::NotModelled {
+                what: "server state",
+                offset: 0,
+                detail: format!("{} has no wire value", m.state.name()),
+            })?;
+            header(MessageType::State)?
+                .with(O::ServerState(state))
+                .with(O::ServerFlags(u8::from(m.startup)))
+                .with(O::StartTimeOfState(wire_time(m.stos, "start-time-of-state", start_epoch)?))
+        }
+        FailoverMessage::Disconnect(m) => {
+            let mut f = header(MessageType::Disconnect)?.with(O::RejectReason(m.reject_reason));
+            if let Some(text) = &m.message {
+                f.options.push(O::Message(text.clone()));
+            }
+            f
+        }
+    })
+}
+
+/// The engine's form of a frame other than BNDUPD and BNDACK.
+fn link_message(frame: &Frame, time: u64, start_epoch: u64) -> Result<FailoverMessage, WireError> {
+    let xid = frame.xid;
+    let control = Control { xid, time };
+    let need = |option: &'static str, message: &'static str| WireError::MissingOption {
+        message,
+        option,
+        offset: HEADER_LEN,
+    };
+    Ok(match frame.msg_type {
+        MessageType::PoolReq => FailoverMessage::PoolReq(control),
+        MessageType::UpdReq => FailoverMessage::UpdReq(control),
+        MessageType::UpdReqAll => FailoverMessage::UpdReqAll(control),
+        MessageType::UpdDone => FailoverMessage::UpdDone(control),
+        MessageType::PoolResp => FailoverMessage::PoolResp(PoolResponse {
+            xid,
+            time,
+            transferred: frame
+                .addresses_transferred()
+                .ok_or_else(|| need("addresses-transferred (1)", "POOLRESP"))?,
+        }),
+        MessageType::Connect => FailoverMessage::Connect(Connect {
+            xid,
+            time,
+            name: frame.relationship_name().unwrap_or_default().to_string(),
+            max_unacked: frame.max_unacked_bndupd().unwrap_or(0),
+            receive_timer: frame.receive_timer().unwrap_or(0),
+            mclt: frame.mclt().ok_or_else(|| need("MCLT (15)", "CONNECT"))?,
+            hba: frame
+                .hash_bucket_assignment()
+                .ok_or_else(|| need("hash-bucket-assignment (11)", "CONNECT"))?
+                .to_vec(),
+        }),
+        MessageType::ConnectAck => FailoverMessage::ConnectAck(ConnectAck {
+            xid,
+            time,
+            name: frame.relationship_name().unwrap_or_default().to_string(),
+            max_unacked: frame.max_unacked_bndupd().unwrap_or(0),
+            receive_timer: frame.receive_timer().unwrap_or(0),
+            reject_reason: frame.reject_reason(),
+            message: frame.message().map(str::to_string),
+        }),
+        MessageType::State => FailoverMessage::State(StateMessage {
+            xid,
+            time,
+            state: frame
+                .server_state()
+                .map(|v| {
+                    server_state_from_wire(v).ok_or(WireError::BadValue {
+                        field: "server-state",
+                        offset: HEADER_LEN,
+                        value: v.into(),
+                        expected: "a draft-12 failover state (1 to 11, or ISC's 254)",
+                    })
+                })
+                .transpose()?
+                .ok_or_else(|| need("server-state (24)", "STATE"))?,
+            startup: frame.server_flags().unwrap_or(0) & 1 == 1,
+            stos: lease_time(frame.start_time_of_state(), "start-time-of-state", start_epoch)?,
+        }),
+        MessageType::Disconnect => FailoverMessage::Disconnect(Disconnect {
+            xid,
+            time,
+            reject_reason: frame
+                .reject_reason()
+                .ok_or_else(|| need("reject-reason (21)", "DISCONNECT"))?,
+            message: frame.message().map(str::to_string),
+        }),
+        other => {
+            return Err(WireError::NotModelled {
+                what: "message type",
+                offset: 2,
+                detail: format!(
+                    "{} ({}); the engine does not put it on the wire",
+                    other.name(),
+                    other.code()
+                ),
+            })
+        }
+    })
 }
 
 /// The engine's form of a BNDUPD or BNDACK frame.
@@ -50,6 +200,9 @@ pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result
 pub fn message_from_frame(frame: &Frame, start_epoch: u64) -> Result<FailoverMessage, WireError> {
     let options = ModelOptions::collect(frame)?;
     let time = header_time(frame.time, start_epoch)?;
+    if !matches!(frame.msg_type, MessageType::BndUpd | MessageType::BndAck) {
+        return link_message(frame, time, start_epoch);
+    }
     let address = |message| match options.address {
         Some(address) => Ok(address),
         None => Err(missing(message, "assigned-IP-address (2)", options.end)),
@@ -80,15 +233,7 @@ pub fn message_from_frame(frame: &Frame, start_epoch: u64) -> Result<FailoverMes
             reject_reason: options.reject_reason,
             message: options.message,
         })),
-        other => Err(WireError::NotModelled {
-            what: "message type",
-            offset: 2,
-            detail: format!(
-                "{} ({}); the engine models BNDUPD and BNDACK",
-                other.name(),
-                other.code()
-            ),
-        }),
+        _ => link_message(frame, time, start_epoch),
     }
 }
 

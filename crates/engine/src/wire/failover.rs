@@ -478,6 +478,7 @@ impl Frame {
     accessor!(
         /// Option 3, as sent.
         binding_status, BindingStatus, u8
+
     );
     accessor!(
         /// Option 6, Unix seconds.
