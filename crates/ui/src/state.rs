@@ -428,7 +428,7 @@ impl Playback {
     pub fn acting_client(&self) -> Option<usize> {
         match self.current()?.node {
             Node::Client(i) => Some(usize::from(i)),
-            Node::Primary | Node::Secondary => None,
+            Node::Primary | Node::Secondary | Node::Operator => None,
         }
     }
 

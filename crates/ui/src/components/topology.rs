@@ -135,7 +135,7 @@ fn role_of(node: Node) -> Option<Role> {
     match node {
         Node::Primary => Some(Role::Primary),
         Node::Secondary => Some(Role::Secondary),
-        Node::Client(_) => None,
+        Node::Client(_) | Node::Operator => None,
     }
 }
 
