@@ -1,4 +1,4 @@
-//! The engine's BNDUPD and BNDACK ([`FailoverMessage`]) as failover frames.
+//! The engine's failover messages ([`FailoverMessage`]) as failover frames.
 //!
 //! The engine counts time in seconds since the scenario start; the wire
 //! counts Unix seconds. `start_epoch` (the scenario's t = 0 in Unix seconds)
@@ -16,9 +16,18 @@
 //!
 //! The connection messages follow ISC's option order too: CONNECT 22 name, 14
 //! max-unacked, 19 receive-timer, 28 vendor class, 20 version, 27 TLS request,
-//! 15 MCLT, 11 HBA; CONNECTACK 22, 14, 19, 28, 20 and, on refusal, 21 and
-//! 16; STATE 24 state, 23 flags, 25 STOS; DISCONNECT 21 and 16; POOLRESP 1;
-//! POOLREQ, UPDREQ, UPDREQALL and UPDDONE carry no options.
+//! 15 MCLT, 11 HBA; CONNECTACK 22, 14, 19, 28, 20, 26 TLS reply (ISC answers
+//! one because its CONNECT always carries a TLS request) and, on refusal, 21
+//! and 16; STATE 24 state, 23 flags, 25 STOS; DISCONNECT 21 and 16; POOLRESP
+//! 1; POOLREQ, UPDREQ, UPDREQALL and UPDDONE carry no options.
+//!
+//! The decoder is as strict as ISC's receiver where the model needs a value:
+//! any option of draft-12 repeated in one message is refused (ISC treats it
+//! as a protocol error); CONNECT must carry the name, window, receive timer,
+//! MCLT and a 32-byte HBA, CONNECTACK the name, window and receive timer,
+//! STATE the server state, DISCONNECT the reject reason and POOLRESP the
+//! number of addresses moved. Options a message type does not use are
+//! skipped, as ISC does.
 //!
 //! Not modelled: option 12 IP-flags (the engine has no reserved or BOOTP
 //! leases; the decoder ignores it), hardware types other than Ethernet, and
@@ -38,13 +47,16 @@ use crate::packet::{
 
 /// The vendor class ISC puts in CONNECT and CONNECTACK.
 pub const VENDOR_CLASS: &str = "isc-4.4.3-P1";
+/// Size of the hash bucket assignment: 256 buckets, one bit each.
+pub const HBA_LEN: usize = 32;
 
 /// Encodes a message of the engine, with times made absolute by `start_epoch`.
 pub fn encode_failover(message: &FailoverMessage, start_epoch: u64) -> Result<Vec<u8>, WireError> {
     frame_from_message(message, start_epoch)?.encode()
 }
 
-/// Decodes a BNDUPD or BNDACK into the engine's form, times made relative to `start_epoch`.
+/// Decodes any message the engine sends (every type but CONTACT) into the
+/// engine's form, times made relative to `start_epoch`.
 pub fn decode_failover(bytes: &[u8], start_epoch: u64) -> Result<FailoverMessage, WireError> {
     message_from_frame(&Frame::decode(bytes)?, start_epoch)
 }
@@ -80,7 +92,9 @@ pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result
                 .with(O::MaxUnackedBndupd(m.max_unacked))
                 .with(O::ReceiveTimer(m.receive_timer))
                 .with(O::VendorClassIdentifier(VENDOR_CLASS.into()))
-                .with(O::ProtocolVersion(1));
+                .with(O::ProtocolVersion(1))
+                // ISC's CONNECT always asks about TLS, so its CONNECTACK always answers.
+                .with(O::TlsReply(0));
             if let Some(r) = m.reject_reason {
                 f.options.push(O::RejectReason(r));
             }
@@ -114,11 +128,8 @@ pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result
 fn link_message(frame: &Frame, time: u64, start_epoch: u64) -> Result<FailoverMessage, WireError> {
     let xid = frame.xid;
     let control = Control { xid, time };
-    let need = |option: &'static str, message: &'static str| WireError::MissingOption {
-        message,
-        option,
-        offset: HEADER_LEN,
-    };
+    let end = options_end(frame);
+    let need = |option: &'static str, message: &'static str| missing(message, option, end);
     Ok(match frame.msg_type {
         MessageType::PoolReq => FailoverMessage::PoolReq(control),
         MessageType::UpdReq => FailoverMessage::UpdReq(control),
@@ -134,21 +145,18 @@ fn link_message(frame: &Frame, time: u64, start_epoch: u64) -> Result<FailoverMe
         MessageType::Connect => FailoverMessage::Connect(Connect {
             xid,
             time,
-            name: frame.relationship_name().unwrap_or_default().to_string(),
-            max_unacked: frame.max_unacked_bndupd().unwrap_or(0),
-            receive_timer: frame.receive_timer().unwrap_or(0),
+            name: name(frame, "CONNECT")?,
+            max_unacked: max_unacked(frame, "CONNECT")?,
+            receive_timer: receive_timer(frame, "CONNECT")?,
             mclt: frame.mclt().ok_or_else(|| need("MCLT (15)", "CONNECT"))?,
-            hba: frame
-                .hash_bucket_assignment()
-                .ok_or_else(|| need("hash-bucket-assignment (11)", "CONNECT"))?
-                .to_vec(),
+            hba: hba(frame)?,
         }),
         MessageType::ConnectAck => FailoverMessage::ConnectAck(ConnectAck {
             xid,
             time,
-            name: frame.relationship_name().unwrap_or_default().to_string(),
-            max_unacked: frame.max_unacked_bndupd().unwrap_or(0),
-            receive_timer: frame.receive_timer().unwrap_or(0),
+            name: name(frame, "CONNECTACK")?,
+            max_unacked: max_unacked(frame, "CONNECTACK")?,
+            receive_timer: receive_timer(frame, "CONNECTACK")?,
             reject_reason: frame.reject_reason(),
             message: frame.message().map(str::to_string),
         }),
@@ -160,7 +168,7 @@ fn link_message(frame: &Frame, time: u64, start_epoch: u64) -> Result<FailoverMe
                 .map(|v| {
                     server_state_from_wire(v).ok_or(WireError::BadValue {
                         field: "server-state",
-                        offset: HEADER_LEN,
+                        offset: option_offset(frame, 24) + 4,
                         value: v.into(),
                         expected: "a draft-12 failover state (1 to 11, or ISC's 254)",
                     })
@@ -192,11 +200,57 @@ fn link_message(frame: &Frame, time: u64, start_epoch: u64) -> Result<FailoverMe
     })
 }
 
-/// The engine's form of a BNDUPD or BNDACK frame.
+fn name(frame: &Frame, message: &'static str) -> Result<String, WireError> {
+    let name = frame.relationship_name();
+    let name =
+        name.ok_or_else(|| missing(message, "relationship-name (22)", options_end(frame)))?;
+    Ok(name.to_string())
+}
+
+fn max_unacked(frame: &Frame, message: &'static str) -> Result<u32, WireError> {
+    let end = options_end(frame);
+    frame.max_unacked_bndupd().ok_or_else(|| missing(message, "max-unacked-bndupd (14)", end))
+}
+
+fn receive_timer(frame: &Frame, message: &'static str) -> Result<u32, WireError> {
+    let end = options_end(frame);
+    frame.receive_timer().ok_or_else(|| missing(message, "receive-timer (19)", end))
+}
+
+/// The HBA of a CONNECT: ISC refuses one that is not exactly 32 bytes (reject reason 18).
+fn hba(frame: &Frame) -> Result<Vec<u8>, WireError> {
+    let end = options_end(frame);
+    let hba = frame
+        .hash_bucket_assignment()
+        .ok_or_else(|| missing("CONNECT", "hash-bucket-assignment (11)", end))?;
+    if hba.len() != HBA_LEN {
+        return Err(WireError::BadOptionLength {
+            code: 11,
+            offset: option_offset(frame, 11),
+            length: hba.len(),
+            expected: "must be 32 bytes, one bit per hash bucket (RFC 3074)",
+        });
+    }
+    Ok(hba.to_vec())
+}
+
+/// Where the options of `frame` end once encoded.
+fn options_end(frame: &Frame) -> usize {
+    HEADER_LEN + frame.options.iter().map(|o| 4 + o.value_bytes().len()).sum::<usize>()
+}
+
+/// Where the first option with `code` starts once encoded.
+fn option_offset(frame: &Frame, code: u16) -> usize {
+    let before = frame.options.iter().take_while(|o| o.code() != code);
+    HEADER_LEN + before.map(|o| 4 + o.value_bytes().len()).sum::<usize>()
+}
+
+/// The engine's form of a frame of any type the engine sends.
 ///
-/// Fails on other message types, on a missing address (or binding status),
-/// on a repeated option of the model, on values the model cannot hold, and on
-/// times before the scenario start.
+/// Fails on CONTACT (which the engine keeps off the wire), on a missing
+/// option the model needs (see the module doc), on any draft-12 option
+/// repeated, on values the model cannot hold, and on times before the
+/// scenario start.
 pub fn message_from_frame(frame: &Frame, start_epoch: u64) -> Result<FailoverMessage, WireError> {
     let options = ModelOptions::collect(frame)?;
     let time = header_time(frame.time, start_epoch)?;
@@ -299,10 +353,15 @@ struct ModelOptions {
 impl ModelOptions {
     fn collect(frame: &Frame) -> Result<ModelOptions, WireError> {
         let mut found = ModelOptions { end: HEADER_LEN, ..ModelOptions::default() };
+        // Bit n: option code n seen (draft-12 defines 1 to 29).
+        let mut seen = 0u32;
         for option in &frame.options {
             let offset = found.end;
             found.end += 4 + option.value_bytes().len();
-            let fresh = found.set(option, offset)?;
+            let code = option.code();
+            let bit = if (1..=29).contains(&code) { 1u32 << code } else { 0 };
+            let fresh = found.set(option, offset)? && seen & bit == 0;
+            seen |= bit;
             // ISC treats a repeated option as a protocol error (reference notes §4.2).
             if !fresh {
                 return Err(WireError::DuplicateOption { code: option.code(), offset });

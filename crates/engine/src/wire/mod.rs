@@ -7,9 +7,10 @@
 //! - [`failover`]: draft-ietf-dhc-failover-12 messages as ISC dhcpd 4.4 sends
 //!   them: the 12-byte header (§6.1), all twelve message types and the option
 //!   codes 1 to 29 (§12), with ISC's encodings.
-//! - [`binding`]: conversion between the engine's typed BNDUPD and BNDACK
-//!   ([`crate::packet::FailoverMessage`], times in seconds since the scenario
-//!   start) and failover frames (Unix seconds on the wire).
+//! - [`binding`]: conversion between the engine's typed failover messages
+//!   ([`crate::packet::FailoverMessage`], every type but CONTACT, times in
+//!   seconds since the scenario start) and failover frames (Unix seconds on
+//!   the wire).
 //! - [`net`]: Ethernet II, IPv4 (RFC 791), UDP (RFC 768) and TCP (RFC 9293)
 //!   headers with their checksums (RFC 1071), enough to build and read the
 //!   frames of a capture.
