@@ -13,8 +13,8 @@
 //! records, so it is a file dhcpd would load to the same state. Absolute dates
 //! are the scenario's `start_epoch` plus the engine's seconds, in UTC, written
 //! `W YYYY/MM/DD HH:MM:SS` with weekday 0 = Sunday (dhcpd's default
-//! `db-time-format`). The failover relationship is always called
-//! [`PEER_NAME`].
+//! `db-time-format`). The failover relationship is the scenario's
+//! `failover.name` ([`PEER_NAME`] unless set).
 //!
 //! [`read`] is a tolerant reader of real files: comments, `server-duid`,
 //! `authoring-byte-order`, failover state records, repeated lease records
@@ -24,9 +24,13 @@
 //!
 //! Not modelled: the history of records (dhcpd's log structure), DHCPv6
 //! records, `reserved`/`dynamic-bootp` flags, hostnames, scopes (`set`,
-//! `on`), agent options, and the `db-time-format local` form on output. The
-//! failover record's `at` dates are t = 0 for both states, since the engine's
-//! servers are in NORMAL from the start and keep no state-change times yet.
+//! `on`), agent options, and the `db-time-format local` form on output.
+//!
+//! The failover record holds the server's own state and STOS (the saved state
+//! while the process is stopped or in STARTUP, which dhcpd never records), and
+//! the partner's last announced state, or `unknown-state`. Its `at` is the
+//! STOS the partner announced; dhcpd writes the moment it learnt that state,
+//! which the engine does not keep.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -43,9 +47,8 @@ use crate::packet::Role;
 use crate::sim::World;
 use crate::time::{self, Time};
 
-/// The name of the failover relationship in every exported file
-/// (`failover peer "dhcpfo" state { ... }`). A scenario has one relationship
-/// and does not name it, so the export uses this fixed name.
+/// The name of the failover relationship when a scenario does not set one
+/// (`failover peer "dhcpfo" state { ... }`).
 pub const PEER_NAME: &str = crate::scenario::DEFAULT_PEER_NAME;
 
 /// A date written `never` (dhcpd's "no end"), as Unix seconds in [`LeaseRecord`].
@@ -57,9 +60,9 @@ pub const NEVER: u64 = u64::MAX;
 
 /// The lease file of `role`'s server in `world`, as dhcpd 4.4 would hold it now.
 ///
-/// The state record gives the server's failover state and, as the partner
-/// state, the peer's current one: the engine keeps no separate belief about
-/// the peer, and in NORMAL the two agree.
+/// The state record holds what the server itself knows (see
+/// [`write_failover_state`]): its own state and STOS, and the state its peer
+/// last announced.
 pub fn write(world: &World, role: Role) -> String {
     write_at(world, role, world.now())
 }
@@ -70,14 +73,46 @@ pub fn write_at(world: &World, role: Role, at: Time) -> String {
     let cfg = world.config();
     let server = world.server(role);
     let mut out = header(role, at, cfg.start_epoch, &cfg.peer_name);
-    let peer = world.server(role.peer()).state;
     // Only the secondary records the MCLT in its state record (reference §1.7).
     let mclt = (role == Role::Secondary).then_some(cfg.mclt);
-    out.push_str(&write_failover_state(&cfg.peer_name, server.state, peer, cfg.start_epoch, mclt));
+    let record = StateRecord {
+        mine: file_state(server.state, server.saved_state),
+        mine_at: server.stos,
+        partner: server.partner,
+        partner_at: server.partner_stos,
+        mclt,
+    };
+    out.push_str(&write_failover_state(&cfg.peer_name, &record, cfg.start_epoch));
     for lease in &server.leases {
         out.push_str(&write_lease(lease, cfg.start_epoch));
     }
     out
+}
+
+/// What a server's `failover peer "NAME" state { ... }` record says. Times
+/// are seconds since the scenario start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateRecord {
+    /// `my state`: never STARTUP or DOWN (see [`file_state`]).
+    pub mine: FailoverState,
+    /// When that state began (STOS).
+    pub mine_at: u64,
+    /// `partner state`: what the peer last announced; `None` is `unknown-state`.
+    pub partner: Option<FailoverState>,
+    /// The `at` of the partner state: the STOS the peer announced with it.
+    pub partner_at: u64,
+    /// `mclt`, written by the secondary only.
+    pub mclt: Option<u64>,
+}
+
+/// The state dhcpd has on disk for a server in `state`: the saved state while
+/// the process is stopped or in STARTUP (dhcpd never records STARTUP, and a
+/// stopped process writes nothing more), else the state itself.
+pub fn file_state(state: FailoverState, saved_state: FailoverState) -> FailoverState {
+    match state {
+        FailoverState::Startup | FailoverState::Down => saved_state,
+        other => other,
+    }
 }
 
 /// One `lease A.B.C.D { ... }` record with the statements in dhcpd's order.
@@ -117,22 +152,18 @@ pub fn write_lease(lease: &Lease, start_epoch: u64) -> String {
     out
 }
 
-/// The failover state record: both states since t = 0, the MCLT if given.
-///
-/// A server that is not running (`Down`) is written as `shutdown`, the state
-/// dhcpd 4.4 records when it is stopped.
-pub fn write_failover_state(
-    name: &str,
-    mine: FailoverState,
-    partner: FailoverState,
-    start_epoch: u64,
-    mclt: Option<u64>,
-) -> String {
-    let since = format_date(start_epoch);
+/// The failover state record `db.c:write_failover_state` appends (reference
+/// §1.7): my state and its STOS, the partner's state with its time, and the
+/// MCLT if given. Every state has an `at` date, as dhcpd's parser wants one;
+/// time 0 is written as the scenario start.
+pub fn write_failover_state(name: &str, record: &StateRecord, start_epoch: u64) -> String {
+    let date = |t: u64| format_date(start_epoch.saturating_add(t));
     let mut out = format!("\nfailover peer \"{name}\" state {{\n");
-    let _ = writeln!(out, "  my state {} at {since};", file_state_name(mine));
-    let _ = writeln!(out, "  partner state {} at {since};", file_state_name(partner));
-    if let Some(mclt) = mclt {
+    let mine = file_state_name(Some(record.mine));
+    let _ = writeln!(out, "  my state {mine} at {};", date(record.mine_at));
+    let partner = file_state_name(record.partner);
+    let _ = writeln!(out, "  partner state {partner} at {};", date(record.partner_at));
+    if let Some(mclt) = record.mclt {
         let _ = writeln!(out, "  mclt {mclt};");
     }
     out.push_str("}\n");
@@ -184,10 +215,14 @@ fn header(role: Role, at: Time, start_epoch: u64, name: &str) -> String {
     )
 }
 
-fn file_state_name(state: FailoverState) -> &'static str {
+/// The name dhcpd writes; `unknown-state` for an unknown partner. DOWN is no
+/// state of dhcpd's; [`file_state`] keeps it out, and if it came here anyway
+/// it would be written as `shutdown`.
+fn file_state_name(state: Option<FailoverState>) -> &'static str {
     match state {
-        FailoverState::Down => FailoverState::Shutdown.name(),
-        other => other.name(),
+        None => "unknown-state",
+        Some(FailoverState::Down) => FailoverState::Shutdown.name(),
+        Some(other) => other.name(),
     }
 }
 

@@ -11,7 +11,7 @@ mod common;
 use std::path::PathBuf;
 
 use dhcpfo_engine::lease::Lease;
-use dhcpfo_engine::leases::{self, LeaseFile, PEER_NAME};
+use dhcpfo_engine::leases::{self, LeaseFile, StateRecord, PEER_NAME};
 use dhcpfo_engine::scenario::BUILTINS;
 use dhcpfo_engine::{BindingState, FailoverState, Role, Time, World};
 
@@ -29,18 +29,18 @@ fn assert_round_trip(world: &World, role: Role, what: &str) {
 
     let name = &world.config().peer_name;
     let state = file.failover_peer(name).unwrap_or_else(|| panic!("{what}: no state"));
-    assert_eq!(state.my_state, Some(as_written(server.state)), "{what}");
-    let partner = as_written(world.server(role.peer()).state);
-    assert_eq!(state.partner_state, Some(partner), "{what}");
-    assert_eq!((state.my_state_at, state.partner_state_at), (epoch, epoch), "{what}");
+    assert_eq!(state.my_state, Some(as_written(server.state, server.saved_state)), "{what}");
+    assert_eq!(state.my_state_at, epoch + server.stos, "{what}: STOS");
+    assert_eq!(state.partner_state, server.partner, "{what}: partner");
+    assert_eq!(state.partner_state_at, epoch + server.partner_stos, "{what}: partner STOS");
     let mclt = (role == Role::Secondary).then_some(world.config().mclt);
     assert_eq!(state.mclt, mclt, "{what}");
 }
 
-/// The state a lease file shows for `state`: a stopped server as `shutdown`.
-fn as_written(state: FailoverState) -> FailoverState {
+/// The state a lease file shows: the saved one while stopped or in STARTUP.
+fn as_written(state: FailoverState, saved: FailoverState) -> FailoverState {
     match state {
-        FailoverState::Down => FailoverState::Shutdown,
+        FailoverState::Down | FailoverState::Startup => saved,
         other => other,
     }
 }
@@ -137,7 +137,8 @@ fn the_release_export_says_what_the_thread_is_about() {
     assert_eq!(of("02:00:00:00:00:01").binding, Some(BindingState::Backup), "{text}");
     assert!(text.starts_with("# Lease database of the primary"), "{text}");
     assert!(text.contains("authoring-byte-order little-endian;\n"));
-    assert!(text.contains("  my state normal at 4 2006/07/27 00:00:00;\n"), "{text}");
+    // STOS: servers count the first second of the run as second 1.
+    assert!(text.contains("  my state normal at 4 2006/07/27 00:00:01;\n"), "{text}");
     assert!(!text.contains("mclt"), "only the secondary writes the MCLT");
 }
 
@@ -147,7 +148,7 @@ fn the_secondary_writes_the_mclt() {
     let world = timeline.world_after(0);
     let text = leases::write(&world, Role::Secondary);
     let block =
-        "\nfailover peer \"dhcpfo\" state {\n  my state normal at 4 2006/07/27 00:00:00;\n  \
+        "\nfailover peer \"dhcpfo\" state {\n  my state normal at 4 2006/07/27 00:00:01;\n  \
                  partner state normal at 4 2006/07/27 00:00:00;\n  mclt 3600;\n}\n";
     assert!(text.contains(block), "{text}");
 }
@@ -208,17 +209,113 @@ fn quoting_follows_dhcpd() {
 }
 
 #[test]
-fn a_stopped_server_is_written_as_shutdown() {
-    let text = leases::write_failover_state(
-        PEER_NAME,
-        FailoverState::Down,
-        FailoverState::Normal,
-        0,
-        Some(30),
-    );
-    assert!(text.contains("  my state shutdown at 4 1970/01/01 00:00:00;\n"), "{text}");
+fn the_state_record_has_both_states_and_their_times() {
+    let record = StateRecord {
+        mine: FailoverState::PartnerDown,
+        mine_at: 430,
+        partner: None,
+        partner_at: 0,
+        mclt: Some(30),
+    };
+    let text = leases::write_failover_state(PEER_NAME, &record, 0);
+    assert!(text.contains("  my state partner-down at 4 1970/01/01 00:07:10;\n"), "{text}");
+    assert!(text.contains("  partner state unknown-state at 4 1970/01/01 00:00:00;\n"), "{text}");
     let file = leases::read(&text).unwrap();
     let state = file.failover_peer(PEER_NAME).unwrap();
-    assert_eq!(state.my_state, Some(FailoverState::Shutdown));
+    assert_eq!((state.my_state, state.my_state_at), (Some(FailoverState::PartnerDown), 430));
+    assert_eq!((state.partner_state, state.partner_state_at), (None, 0));
     assert_eq!(state.mclt, Some(30));
+    // dhcpd never writes STARTUP, and a stopped process writes nothing new.
+    let saved = FailoverState::CommunicationsInterrupted;
+    assert_eq!(leases::file_state(FailoverState::Startup, saved), saved);
+    assert_eq!(leases::file_state(FailoverState::Down, saved), saved);
+    assert_eq!(leases::file_state(FailoverState::Normal, saved), FailoverState::Normal);
+}
+
+/// A cut link, a stopped secondary, partner-down and recovery.
+const CUT: &str = r#"
+title = "cut"
+[failover]
+mclt = "5m"
+[pool]
+subnet = "192.0.2.0/24"
+range = ["192.0.2.10", "192.0.2.19"]
+[lease]
+default = "1h"
+ping_check = false
+[[client]]
+name = "a"
+mac = "02:00:00:00:00:01"
+[[event]]
+at = 10
+client = "a"
+action = "boot"
+[[event]]
+at = 60
+action = "cut-link"
+[[event]]
+at = 200
+client = "a"
+action = "release"
+[[event]]
+at = 300
+action = "heal-link"
+[[event]]
+at = 400
+action = "stop-secondary"
+[[event]]
+at = 430
+action = "partner-down-primary"
+[[event]]
+at = 900
+action = "start-secondary"
+"#;
+
+/// The state record of `role` after the last step at or before `at` seconds.
+fn state_at(t: &dhcpfo_engine::Timeline, role: Role, secs: u64) -> leases::FailoverRecord {
+    let world = t.world_after(t.steps_until(Time::from_secs(secs)));
+    let text = leases::write(&world, role);
+    let file = leases::read(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    file.failover_peer(&world.config().peer_name).expect("a state record").clone()
+}
+
+#[test]
+fn the_state_record_follows_a_cut_link_a_stop_and_partner_down() {
+    let (cfg, t) = common::run_toml(CUT);
+    let epoch = cfg.start_epoch;
+    for n in 0..=t.steps().len() {
+        let world = t.world_after(n);
+        for role in [Role::Primary, Role::Secondary] {
+            assert_round_trip(&world, role, &format!("cut after step {n} {role}"));
+        }
+    }
+    use FailoverState::*;
+    // Before the cut both are NORMAL and each knows the other is.
+    let p = state_at(&t, Role::Primary, 30);
+    assert_eq!((p.my_state, p.partner_state), (Some(Normal), Some(Normal)));
+    // The cut: each side gives up the link and records COMMUNICATIONS-INTERRUPTED
+    // at the moment it did; the partner is still believed NORMAL.
+    let p = state_at(&t, Role::Primary, 100);
+    assert_eq!((p.my_state, p.partner_state), (Some(CommunicationsInterrupted), Some(Normal)));
+    assert!(p.my_state_at > epoch + 60 && p.my_state_at <= epoch + 100, "{p:?}");
+    let s = state_at(&t, Role::Secondary, 100);
+    assert_eq!(s.my_state, Some(CommunicationsInterrupted));
+    assert_eq!(s.mclt, Some(300));
+    // The secondary is stopped: its file keeps the state it had.
+    let s = state_at(&t, Role::Secondary, 420);
+    assert_eq!(s.my_state, Some(Normal));
+    // The operator declares partner-down on the primary at 00:07:10.
+    let p = state_at(&t, Role::Primary, 600);
+    assert_eq!((p.my_state, p.my_state_at), (Some(PartnerDown), epoch + 430));
+    // The secondary restarts in STARTUP: its file still says NORMAL, with the old STOS.
+    let world = t.world_after(t.steps_until(Time::from_secs(900)));
+    assert_eq!(world.server(Role::Secondary).state, Startup);
+    let s = state_at(&t, Role::Secondary, 900);
+    assert_eq!(s.my_state, Some(Normal));
+    // In the end both are NORMAL again and know it.
+    let last = t.steps().last().expect("steps").at.secs();
+    let (p, s) = (state_at(&t, Role::Primary, last), state_at(&t, Role::Secondary, last));
+    assert_eq!((p.my_state, p.partner_state), (Some(Normal), Some(Normal)));
+    assert_eq!((s.my_state, s.partner_state), (Some(Normal), Some(Normal)));
+    assert!(p.my_state_at >= epoch + 900 && s.my_state_at >= epoch + 900);
 }
