@@ -7,6 +7,8 @@
 //! and any error to report. [`Action`] lists every way the page can change.
 //! [`Violation`] is a broken safety property the engine's monitor recorded
 //! in a step; a load lists them once so every part of the page can mark them.
+//! A load also lists every packet lost on its way ([`Loaded::drop_of`]), so the
+//! step that sends it can already show it vanishing.
 //! Nothing here touches the browser, so it runs and is tested anywhere.
 
 use std::net::Ipv4Addr;
@@ -18,7 +20,7 @@ use std::sync::Arc;
 use dhcpfo_engine::packet::{Node, Packet};
 use dhcpfo_engine::scenario::{builtin, BUILTINS, DEFAULT_SCENARIO};
 use dhcpfo_engine::share;
-use dhcpfo_engine::trace::{Cause, Effect, Step, Why};
+use dhcpfo_engine::trace::{Cause, DropReason, Effect, Step, Why};
 use dhcpfo_engine::{Config, Duration, Scenario, ScenarioError, Time, Timeline, World};
 use yew::virtual_dom::Key;
 use yew::{AttrValue, Reducible};
@@ -73,6 +75,8 @@ pub struct Loaded {
     pub labels: Labels,
     /// Every safety violation of the run, in step order.
     pub violations: Vec<Violation>,
+    /// Every packet lost on its way, by packet id and receiver, in that order.
+    drops: Vec<(u32, Node, DropReason)>,
     share_prefix: String,
 }
 
@@ -191,7 +195,26 @@ impl Loaded {
         let labels = Labels::of(&config);
         let steps = timeline.steps().iter().enumerate();
         let violations = steps.flat_map(|(i, s)| violations_in(&config, i, s)).collect();
-        Ok(Loaded { id, scenario, config, timeline, builtin, labels, violations, share_prefix })
+        let mut drops: Vec<_> = timeline
+            .steps()
+            .iter()
+            .filter_map(|s| match &s.cause {
+                Cause::Dropped(p, reason) => Some((p.id, s.node, *reason)),
+                _ => None,
+            })
+            .collect();
+        drops.sort_unstable_by_key(|&(id, to, _)| (id, to));
+        Ok(Loaded {
+            id,
+            scenario,
+            config,
+            timeline,
+            builtin,
+            labels,
+            violations,
+            drops,
+            share_prefix,
+        })
     }
 
     /// Loads a built-in scenario by name.
@@ -240,6 +263,12 @@ impl Loaded {
     pub fn next_violation(&self, index: Option<usize>) -> Option<&Violation> {
         let from = index.map_or(0, |i| self.violations.partition_point(|v| v.step <= i));
         self.violations.get(from).or(self.violations.first())
+    }
+
+    /// Why the packet with id `packet` never reached `to`, if it was lost.
+    pub fn drop_of(&self, packet: u32, to: Node) -> Option<DropReason> {
+        let at = self.drops.binary_search_by_key(&(packet, to), |&(id, n, _)| (id, n)).ok()?;
+        self.drops.get(at).map(|d| d.2)
     }
 
     /// The share fragment (without `#`) for this scenario shown at `step`.
@@ -321,11 +350,14 @@ pub fn next_due(shown_due: Option<f64>, now: f64, wait_ms: u32) -> f64 {
 /// The shortest flight of a packet label, in milliseconds.
 const MIN_FLIGHT_MS: u32 = 120;
 
-/// Where a packet sits in a step: the one it received, or one it sent.
+/// Where a packet sits in a step: the one it received, one it sent, or the one
+/// lost on its way to the acting node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
     /// The packet whose arrival caused the step.
     Received,
+    /// The packet whose loss is the step.
+    Lost,
     /// The effect at this index, a `Sent` effect.
     Sent(usize),
 }
@@ -344,7 +376,7 @@ impl PacketRef {
     pub fn resolve(self, loaded: &Loaded) -> Option<&Packet> {
         let step = loaded.step(self.step)?;
         match (self.slot, &step.cause) {
-            (Slot::Received, Cause::Received(p)) => Some(p),
+            (Slot::Received, Cause::Received(p)) | (Slot::Lost, Cause::Dropped(p, _)) => Some(p),
             (Slot::Sent(k), _) => match step.effects.get(k)? {
                 Effect::Sent { packet, .. } => Some(packet),
                 _ => None,
@@ -354,10 +386,11 @@ impl PacketRef {
     }
 }
 
-/// Every packet of a step: the received one first, then those sent, in order.
+/// Every packet of a step: the received (or lost) one first, then those sent, in order.
 pub fn packets_of(index: usize, step: &Step) -> Vec<(PacketRef, &Packet)> {
     let received = match &step.cause {
         Cause::Received(p) => Some((PacketRef { step: index, slot: Slot::Received }, p)),
+        Cause::Dropped(p, _) => Some((PacketRef { step: index, slot: Slot::Lost }, p)),
         _ => None,
     };
     let sent = sent_by(step).map(|(k, p)| (PacketRef { step: index, slot: Slot::Sent(k) }, p));

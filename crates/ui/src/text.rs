@@ -1,9 +1,10 @@
 //! Small text helpers: time gaps, lease times, counted nouns, and the split
 //! of an engine sentence into plain text, rule references and binding-state
 //! names, so the narration can highlight the rule and colour the states as the
-//! pool does.
+//! pool does. Failover states get one of three looks, by what they let a
+//! server do: serve clients, serve nobody, or not run at all.
 
-use dhcpfo_engine::{BindingState, Duration, Time};
+use dhcpfo_engine::{BindingState, Duration, FailoverState, Time};
 
 /// A gap on the virtual clock as `+29m58s`, `+2s`, `+1.999s` or `+1ms`.
 pub fn gap(d: Duration) -> String {
@@ -143,6 +144,30 @@ pub fn binding_meaning(state: BindingState) -> &'static str {
         BindingState::Reset => "freed by an operator, waiting for the peer",
         BindingState::Backup => "available, the secondary may lease it",
     }
+}
+
+/// The look of a failover state, by what it allows: `serving` (clients get answers),
+/// `silent` (the process runs but answers nobody) or `down` (the process is stopped).
+pub fn service_class(state: FailoverState, serves: bool) -> &'static str {
+    match (state, serves) {
+        (FailoverState::Down, _) => "down",
+        (_, true) => "serving",
+        (_, false) => "silent",
+    }
+}
+
+/// What a look means, in a few words (tooltips and the legend).
+pub fn service_words(class: &str) -> &'static str {
+    match class {
+        "serving" => "answers clients",
+        "silent" => "answers no client",
+        _ => "process stopped",
+    }
+}
+
+/// A failover state as the page writes it: `COMMUNICATIONS-INTERRUPTED`.
+pub fn state_upper(state: FailoverState) -> String {
+    state.name().to_ascii_uppercase()
 }
 
 /// `v` with `places` decimals, written without the standard float formatter

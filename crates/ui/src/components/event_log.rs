@@ -1,12 +1,15 @@
 //! The event log: every step as a line (number, time, summary), the current
 //! one highlighted and kept in view; a click, or Enter on a focused line,
-//! jumps there. A step with a safety violation is marked in red. Only the
+//! jumps there. A step with a safety violation is marked in red; an operator's
+//! action, a lost packet and a change of failover state each have their mark. Only the
 //! lines in and near the visible part of the list are in the DOM, so a trace
 //! of a million steps costs the same as one of forty.
 
+use dhcpfo_engine::trace::Effect;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::components::narration::is_operator;
 use crate::state::{Action, Loaded, Shared};
 use crate::text;
 
@@ -115,6 +118,8 @@ fn row(props: &LogProps, i: usize) -> Html {
     let class = classes!(
         "log-row",
         format!("log-{}", step.kind()),
+        is_operator(step).then_some("log-operator"),
+        changes_state(step).then_some("log-state"),
         current.then_some("current"),
         (n > props.step).then_some("future"),
         violation.is_some().then_some("violation")
@@ -133,6 +138,12 @@ fn row(props: &LogProps, i: usize) -> Html {
             </button>
         </li>
     }
+}
+
+/// Whether a step changes a server's failover state.
+fn changes_state(step: &dhcpfo_engine::Step) -> bool {
+    let changes = |e: &Effect| matches!(e, Effect::ServerState { .. });
+    step.effects.iter().any(changes)
 }
 
 /// The style of an empty block standing in for rows not rendered.

@@ -51,6 +51,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let cfg = &props.loaded.config;
     let role = match r.slot {
         Slot::Received => "received in",
+        Slot::Lost => "lost in",
         Slot::Sent(_) => "sent in",
     };
     let note = format!("packet #{} · {role} step {}", packet.id, r.step + 1);

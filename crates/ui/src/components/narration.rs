@@ -1,13 +1,15 @@
 //! The narration: the current step's time, what happened (the engine's
 //! summary) and why (the engine's reasons, one sentence per effect, with the
 //! rule each cites set apart), plus the packets of the step as chips that
-//! open the packet inspector. A safety violation the engine's monitor recorded
+//! open the packet inspector. A server's change of failover state is shown as
+//! two state badges; an operator's action and a lost packet are marked as such.
+//! A safety violation the engine's monitor recorded
 //! in the step comes first, as an alert; the last step of a run cut at the
 //! step limit says that the scenario goes on.
 
 use dhcpfo_engine::packet::Destination;
-use dhcpfo_engine::trace::{node_name, Step};
-use dhcpfo_engine::{ClientState, Role, World};
+use dhcpfo_engine::trace::{node_name, Cause, Effect, Step};
+use dhcpfo_engine::{ClientState, FailoverState, Role, World};
 use yew::prelude::*;
 
 use crate::state::{is_violation, packets_of, Action, Loaded, PacketRef, Shared, Slot, Violation};
@@ -55,6 +57,7 @@ fn explain(props: &NarrationProps, index: usize, step: &Step) -> Html {
             { meta(&props.loaded, index, step) }
             if !violations.is_empty() { { violation_alert(violations) } }
             <p class="narr-summary">{ head }</p>
+            { state_changes(step) }
             if !tail.is_empty() {
                 <ul class="narr-effects">
                     { for tail.iter().map(|t| html! {
@@ -87,14 +90,53 @@ fn meta(loaded: &Loaded, index: usize, step: &Step) -> Html {
     let position =
         format!("Step {} of {}", text::thousands(index + 1), text::thousands(loaded.total()));
     let kind_class = classes!("kind", format!("kind-{}", step.kind()));
+    let operator =
+        is_operator(step).then(|| html! { <span class="kind kind-operator">{ "operator" }</span> });
     html! {
         <div class="narr-meta">
             <span class="narr-step">{ position }</span>
             <span class="narr-time">{ step.at.clock_millis() }</span>
             <span class={kind_class}>{ step.kind() }</span>
+            { for operator }
             <span class="narr-actor">{ node_name(cfg, step.node) }</span>
             { for since.map(|s| html! { <span class="narr-since">{ s }</span> }) }
         </div>
+    }
+}
+
+/// Whether the step is an operator's action (on the link or on a server).
+pub fn is_operator(step: &Step) -> bool {
+    matches!(&step.cause, Cause::Script(a) if !a.needs_client())
+}
+
+/// The failover state changes of a step, as `PRIMARY  NORMAL → COMMUNICATIONS-INTERRUPTED`.
+fn state_changes(step: &Step) -> Html {
+    let changes: Vec<Html> = step
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ServerState { server, from, to, .. } => Some(html! {
+                <li data-server={server.name()} data-to={to.name()}>
+                    <span class="narr-server">{ server.name() }</span>
+                    { state_chip(*from) }<span class="arrow">{ "→" }</span>{ state_chip(*to) }
+                </li>
+            }),
+            _ => None,
+        })
+        .collect();
+    if changes.is_empty() {
+        return Html::default();
+    }
+    html! { <ul class="narr-states">{ for changes }</ul> }
+}
+
+/// A failover state as a small badge, coloured by what the state allows on its own.
+pub fn state_chip(state: FailoverState) -> Html {
+    let look = text::service_class(state, state.service(None).serves());
+    html! {
+        <span class={classes!("fo-chip", look)} title={text::service_words(look)}>
+            { text::state_upper(state) }
+        </span>
     }
 }
 
@@ -140,8 +182,7 @@ fn violation_alert(violations: &[Violation]) -> Html {
 fn start(props: &NarrationProps) -> Html {
     let cfg = &props.loaded.config;
     let world = &props.world;
-    let states =
-        [Role::Primary, Role::Secondary].map(|r| world.server(r).state.name().to_ascii_uppercase());
+    let states = [Role::Primary, Role::Secondary].map(|r| text::state_upper(world.server(r).state));
     let off = world.clients().iter().filter(|c| c.state == ClientState::Off).count();
     let total = props.loaded.total();
     let heading = format!("Start · {}", text::count(total, "step", "steps"));
@@ -220,6 +261,7 @@ pub fn packet_chips(props: &ChipsProps) -> Html {
     let chips = packets.into_iter().map(|(r, p)| {
         let label = match r.slot {
             Slot::Received => format!("⇠ {} from {}", p.name(), node_name(cfg, p.from)),
+            Slot::Lost => format!("✕ {} from {}, lost", p.name(), node_name(cfg, p.from)),
             Slot::Sent(_) => format!("⇢ {} to {}", p.name(), destination(cfg, p.to)),
         };
         let class = classes!("chip", (props.inspected == Some(r)).then_some("selected"));

@@ -2,11 +2,15 @@
 //! secondary on the right, and the failover link between them. Every packet
 //! the current step sends flies along its wire with its name on it: client
 //! broadcasts fan out dashed to both servers, unicasts fly solid, failover
-//! messages take the server link in their own colour. The flight is a CSS
+//! messages take the server link in their own colour. A packet that will be
+//! lost (loss, "drop next", a stopped server, a cut link) vanishes on its way,
+//! both in the step that sends it and in the step of its loss. The server link
+//! is drawn cut (red, dashed, with a mark on each blocked direction) while
+//! `World::link_open` says a direction is closed. The flight is a CSS
 //! animation along an `offset-path`, so playback costs no script per frame.
 
 use dhcpfo_engine::packet::{Body, Destination, Node, Packet};
-use dhcpfo_engine::trace::{describe_packet, Step};
+use dhcpfo_engine::trace::{describe_packet, Cause, Step};
 use dhcpfo_engine::{Role, World};
 use yew::prelude::*;
 
@@ -160,11 +164,16 @@ pub struct Flight {
     pub packet: PacketRef,
 }
 
-/// The flights of the packets `step` sends.
+/// The flights of the packets `step` sends, after the packet it lost if it is a loss.
 pub fn flights(loaded: &Loaded, step: &Step, places: &[Place]) -> Vec<Flight> {
     let mut out: Vec<Flight> = Vec::new();
+    let index = step.index as usize;
+    if let Cause::Dropped(packet, _) = &step.cause {
+        let packet_ref = PacketRef { step: index, slot: Slot::Lost };
+        out.extend(flight(loaded, (packet_ref, packet), step.node, places, &out));
+    }
     for (k, packet) in sent_by(step) {
-        let packet_ref = PacketRef { step: step.index as usize, slot: Slot::Sent(k) };
+        let packet_ref = PacketRef { step: index, slot: Slot::Sent(k) };
         for to in receivers(packet) {
             if let Some(f) = flight(loaded, (packet_ref, packet), to, places, &out) {
                 out.push(f);
@@ -200,13 +209,14 @@ fn flight(
     };
     let path = route(places, packet.from, to, short)?;
     let broadcast = packet.to == Destination::Broadcast;
+    let lost = loaded.drop_of(packet.id, to).is_some();
     Some(Flight {
         key: format!("{}-{}-{:?}", packet_ref.step, packet.id, to),
         wire,
         path,
         label,
         width,
-        class: classes!(kind, broadcast.then_some("broadcast")),
+        class: classes!(kind, broadcast.then_some("broadcast"), lost.then_some("lost")),
         rank,
         packet: packet_ref,
     })
@@ -251,12 +261,14 @@ pub fn topology(props: &TopologyProps) -> Html {
                     <li><span class="wl dhcp broadcast"></span>{ "DHCP broadcast" }</li>
                     <li><span class="wl dhcp"></span>{ "DHCP unicast" }</li>
                     <li><span class="wl failover"></span>{ "failover message" }</li>
+                    <li><span class="wl cut"></span>{ "cut link" }</li>
                 </ul>
             </div>
             <svg id="topology" viewBox={VIEW_BOX} role="img" aria-label={ARIA}>
                 // Each list sits in its own group so that Yew matches its items by key.
                 <Wires places={places.clone()} />
                 <g class="hot-wires">{ for flights.iter().map(hot_wire) }</g>
+                <ServerLink open={link_state(&props.world)} />
                 <ServerNode role={Role::Primary} world={props.world.clone()}
                     acting={acting == Some(Node::Primary)} />
                 <ServerNode role={Role::Secondary} world={props.world.clone()}
@@ -269,6 +281,11 @@ pub fn topology(props: &TopologyProps) -> Html {
                 </g>
             </svg>
             <GapBadge loaded={props.loaded.clone()} step={props.step} />
+            <ul class="state-legend" aria-label="Server state colours">
+                { for ["serving", "silent", "down"].into_iter().map(|look| html! {
+                    <li><span class={classes!("sl", look)}></span>{ text::service_words(look) }</li>
+                }) }
+            </ul>
         </div>
     }
 }
@@ -299,11 +316,18 @@ fn flight_html(f: &Flight, flight_ms: u32, act: &Callback<Action>) -> Html {
     );
     let packet = f.packet;
     let onclick = act.reform(move |_: MouseEvent| Action::Inspect(packet));
+    let lost = f.class.contains("lost");
+    let title = if lost {
+        "Lost on the way: show this packet in the inspector"
+    } else {
+        "Show this packet in the inspector"
+    };
     html! {
         <g key={f.key.clone()} class={classes!("flight", f.class.clone())} {style} {onclick}>
-            <title>{ "Show this packet in the inspector" }</title>
+            <title>{ title }</title>
             <rect x={num(-f.width / 2.0)} y="-10" width={num(f.width)} height="20" rx="10" />
             <text x="0" y="4" text-anchor="middle">{ f.label.clone() }</text>
+            if lost { { cross("lost-mark", num(f.width / 2.0)) } }
         </g>
     }
 }
@@ -328,18 +352,131 @@ pub fn wires(props: &WiresProps) -> Html {
             |&(x, y): &(f64, f64)| wire("wire", format!("M{} {}H{}", num(x), num(y), num(BUS_X)));
         ports.iter().map(stub).collect::<Html>()
     });
-    let (link_top, link_mid) = (PRIMARY_Y + SERVER_H, (PRIMARY_Y + SERVER_H + SECONDARY_Y) / 2.0);
     html! {
         <g class="wires">
             { for stubs }
             { wire("wire bus", format!("M{} {}V{}", num(BUS_X), num(top), num(bottom))) }
             { wire("wire", horizontal(BUS_X, server_mid(Role::Primary), SERVER_X)) }
             { wire("wire", horizontal(BUS_X, server_mid(Role::Secondary), SERVER_X)) }
-            { wire("wire link", vertical(LINK_X, link_top, SECONDARY_Y)) }
-            { caption("wire-label", LINK_X + 12.0, link_mid - 4.0, "failover link") }
-            { caption("wire-label dim", LINK_X + 12.0, link_mid + 10.0, "TCP 647") }
             { caption("wire-label", BUS_X + 8.0, HEIGHT / 2.0 - 4.0, "LAN") }
             { caption("wire-label dim", BUS_X + 8.0, HEIGHT / 2.0 + 10.0, "UDP 67/68") }
+        </g>
+    }
+}
+
+/// Which directions of the server link pass messages: from the primary, from the
+/// secondary, and whether the two servers are connected (CONNECT and CONNECTACK done).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkState {
+    /// Messages from the primary get through.
+    pub from_primary: bool,
+    /// Messages from the secondary get through.
+    pub from_secondary: bool,
+    /// Both servers hold an established connection.
+    pub connected: bool,
+}
+
+impl LinkState {
+    /// `open`, `cut`, `cut-to-secondary` or `cut-to-primary` (the blocked direction).
+    pub fn name(self) -> &'static str {
+        match (self.from_primary, self.from_secondary) {
+            (true, true) => "open",
+            (false, false) => "cut",
+            (false, true) => "cut-to-secondary",
+            (true, false) => "cut-to-primary",
+        }
+    }
+}
+
+/// The server link as the world has it.
+pub fn link_state(world: &World) -> LinkState {
+    let connected = [Role::Primary, Role::Secondary].iter().all(|&r| world.server(r).connected());
+    LinkState {
+        from_primary: world.link_open(Role::Primary),
+        from_secondary: world.link_open(Role::Secondary),
+        connected,
+    }
+}
+
+/// Props of [`ServerLink`].
+#[derive(Properties, PartialEq)]
+pub struct LinkProps {
+    /// Which directions pass.
+    pub open: LinkState,
+}
+
+/// Offset of each one-way lane from the link's middle, while a direction is cut.
+const LANE: f64 = 6.0;
+
+/// The failover link: one dashed line while it is whole; two lanes while it is cut,
+/// each with an arrow for its direction, a blocked lane red with a cross on it.
+#[function_component(ServerLink)]
+pub fn server_link(props: &LinkProps) -> Html {
+    let s = props.open;
+    let (top, bottom) = (PRIMARY_Y + SERVER_H, SECONDARY_Y);
+    let mid = (top + bottom) / 2.0;
+    let lanes = if s.from_primary && s.from_secondary {
+        wire("wire link", vertical(LINK_X, top, bottom))
+    } else {
+        html! {
+            <>
+                { lane(LINK_X - LANE, top, bottom, s.from_primary) }
+                { lane(LINK_X + LANE, bottom, top, s.from_secondary) }
+            </>
+        }
+    };
+    let status = match (s.name(), s.connected) {
+        ("open", true) => "TCP 647 · connected",
+        ("open", false) => "TCP 647 · not connected",
+        ("cut", _) => "cut both ways",
+        ("cut-to-secondary", _) => "cut: primary → secondary",
+        _ => "cut: secondary → primary",
+    };
+    let class = classes!("server-link", s.name(), s.connected.then_some("connected"));
+    html! {
+        <g id="server-link" {class} data-link={s.name()} data-connected={s.connected.to_string()}>
+            { lanes }
+            { caption("wire-label", LINK_X + 14.0, mid - 4.0, "failover link") }
+            { caption("wire-label dim link-status", LINK_X + 14.0, mid + 10.0, status) }
+        </g>
+    }
+}
+
+/// One direction of a cut link, from `y0` to `y1`, open or blocked.
+fn lane(x: f64, y0: f64, y1: f64, open: bool) -> Html {
+    let down = y1 > y0;
+    let tip = if down { y1 - 2.0 } else { y1 + 2.0 };
+    let back = if down { tip - 7.0 } else { tip + 7.0 };
+    let head = format!(
+        "M{} {}L{} {}L{} {}Z",
+        num(x - 4.5),
+        num(back),
+        num(x),
+        num(tip),
+        num(x + 4.5),
+        num(back)
+    );
+    let class = if open { "lane" } else { "lane blocked" };
+    let mid = (y0 + y1) / 2.0;
+    html! {
+        <g {class}>
+            <path class="lane-line" d={vertical(x, y0, back)} />
+            <path class="lane-head" d={head} />
+            if !open {
+                <g transform={format!("translate({} {})", num(x), num(mid))}>
+                    { cross("cut-mark", "0".to_string()) }
+                </g>
+            }
+        </g>
+    }
+}
+
+/// A small red cross in a circle, centred at (`x`, 0).
+fn cross(class: &'static str, x: String) -> Html {
+    html! {
+        <g {class} transform={format!("translate({x} 0)")}>
+            <circle r="7" />
+            <path d="M-3 -3L3 3M3 -3L-3 3" />
         </g>
     }
 }

@@ -1,17 +1,18 @@
-//! The nodes of the topology: a server box (role, address, failover state,
-//! lease counts, updates waiting) and a client box or tile (name, state,
+//! The nodes of the topology: a server box (role, address, failover state as
+//! a badge coloured by what the state allows, lease counts, updates waiting;
+//! drawn down while its process is stopped) and a client box or tile (name, state,
 //! address, granting server). Each is its own component so that only the
 //! nodes that changed in a step are drawn again.
 
 use dhcpfo_engine::client::Client;
-use dhcpfo_engine::{BindingState, Role, World};
+use dhcpfo_engine::{BindingState, FailoverState, Role, World};
 use yew::prelude::*;
 
 use crate::components::topology::{
     num, Place, CLIENT_H, CLIENT_W, PRIMARY_Y, SECONDARY_Y, SERVER_H, SERVER_W, SERVER_X,
 };
 use crate::state::Shared;
-use crate::text::BINDING_STATES;
+use crate::text::{self, service_class, BINDING_STATES};
 
 /// Props of [`ServerNode`].
 #[derive(Properties, PartialEq)]
@@ -24,7 +25,7 @@ pub struct ServerProps {
     pub acting: bool,
 }
 
-/// One server.
+/// One server: its box is drawn down (dashed, dimmed) while its process is stopped.
 #[function_component(ServerNode)]
 pub fn server_node(props: &ServerProps) -> Html {
     let server = props.world.server(props.role);
@@ -32,17 +33,23 @@ pub fn server_node(props: &ServerProps) -> Html {
         Role::Primary => PRIMARY_Y,
         Role::Secondary => SECONDARY_Y,
     };
-    let state = server.state.name();
-    let waiting = format!(
-        "{} update{} unacked · {} ack{} queued",
-        server.outstanding_updates(),
-        plural(server.outstanding_updates() as usize),
-        server.queued_acks(),
-        plural(server.queued_acks()),
-    );
-    let class = classes!("server", props.role.name(), props.acting.then_some("acting"));
+    let running = server.running();
+    let waiting = if running {
+        format!(
+            "{} update{} unacked · {} ack{} queued",
+            server.outstanding_updates(),
+            plural(server.outstanding_updates() as usize),
+            server.queued_acks(),
+            plural(server.queued_acks()),
+        )
+    } else {
+        "dhcpd not running · lease file kept".to_string()
+    };
+    let look = service_class(server.state, server.service().serves());
+    let class = classes!("server", props.role.name(), look, props.acting.then_some("acting"));
     html! {
-        <g {class} data-node={props.role.name()} transform={format!("translate({SERVER_X} {top})")}>
+        <g {class} data-node={props.role.name()} data-fo-state={server.state.name()}
+            data-service={look} transform={format!("translate({} {})", num(SERVER_X), num(top))}>
             <rect class="node-box" width={num(SERVER_W)} height={num(SERVER_H)} rx="12" />
             <text class="server-name" x="16" y="25">
                 { props.role.name().to_ascii_uppercase() }
@@ -50,13 +57,25 @@ pub fn server_node(props: &ServerProps) -> Html {
             <text class="server-addr" x={num(SERVER_W - 16.0)} y="25" text-anchor="end">
                 { server.address.to_string() }
             </text>
-            <g class={classes!("fo-state", state.to_string())} transform="translate(16 35)">
-                <rect width={num(state.len() as f64 * 8.8 + 28.0)} height="20" rx="10" />
-                <circle cx="10" cy="10" r="3.5" />
-                <text x="19" y="14">{ state.to_ascii_uppercase() }</text>
-            </g>
+            { state_badge(server.state, look) }
             <Counts world={props.world.clone()} role={props.role} />
             <text class="server-queue" x="16" y="104">{ waiting }</text>
+        </g>
+    }
+}
+
+/// The failover state as a pill, coloured by what it allows; long names get a smaller font.
+fn state_badge(state: FailoverState, look: &'static str) -> Html {
+    let name = text::state_upper(state);
+    let long = name.len() > 18;
+    let width = name.len() as f64 * if long { 7.0 } else { 8.8 } + 28.0;
+    let tip = format!("{name}: {}", text::service_words(look));
+    html! {
+        <g class={classes!("fo-state", look, long.then_some("long"))} transform="translate(16 35)">
+            <title>{ tip }</title>
+            <rect width={num(width)} height="20" rx="10" />
+            <circle cx="10" cy="10" r="3.5" />
+            <text x="19" y="14">{ name }</text>
         </g>
     }
 }
