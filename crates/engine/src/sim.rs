@@ -716,9 +716,15 @@ impl World {
     /// every violation in the step.
     fn monitor(&self, effects: &mut Vec<Effect>) {
         let mut touched: Vec<Ipv4Addr> = Vec::new();
+        let mut granted: Vec<(Role, Ipv4Addr)> = Vec::new();
         for e in effects.iter() {
             match e {
-                Effect::Lease { address, .. } => touched.push(*address),
+                Effect::Lease { server, address, why, .. } => {
+                    touched.push(*address);
+                    if matches!(why, Why::Ack { .. }) {
+                        granted.push((*server, *address));
+                    }
+                }
                 Effect::Client { client, .. } => {
                     touched.extend(self.clients[usize::from(*client)].address)
                 }
@@ -730,7 +736,9 @@ impl World {
         }
         touched.sort_unstable();
         touched.dedup();
-        for v in crate::invariant::check_addresses(self, &touched) {
+        let grants = granted.iter().flat_map(|&(r, a)| crate::invariant::check_grant(self, r, a));
+        let grants: Vec<_> = grants.collect();
+        for v in crate::invariant::check_addresses(self, &touched).into_iter().chain(grants) {
             let why = Why::SafetyViolation { address: v.address, message: v.message };
             effects.push(Effect::Note { why });
         }
