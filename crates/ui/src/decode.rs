@@ -5,7 +5,10 @@
 //! shows what a capture would hold, not the simulation's own record. DHCP
 //! messages give the RFC 2131 §2 fixed fields and the options in the order
 //! they sit in the bytes (RFC 2132 codes); failover messages give the 12-byte
-//! draft-12 §6.1 header and every option with its §12 name and code. Each
+//! draft-12 §6.1 header and every option with its §12 name and code, for
+//! every message type the engine sends (BNDUPD and BNDACK, the connection's
+//! CONNECT, CONNECTACK, STATE and DISCONNECT, the update requests and pool
+//! balancing). Each
 //! field keeps the byte range it came from, so the hex dump can mark it.
 //!
 //! The option ranges of a DHCP message are found by walking the options
@@ -21,6 +24,7 @@ use dhcpfo_engine::packet::{Body, DhcpMessage, FailoverMessage};
 use dhcpfo_engine::wire::dhcp::{self, code, DecodedDhcp, OPTIONS_OFFSET};
 use dhcpfo_engine::wire::failover::{
     binding_state_from_wire, message_length, option_name, reject_reason_text,
+    server_state_from_wire,
 };
 use dhcpfo_engine::wire::{self, FailoverOption, Frame};
 use dhcpfo_engine::{time, Duration, Time};
@@ -246,9 +250,27 @@ fn failover_option(o: &FailoverOption, bytes: Range<usize>, start_epoch: u64) ->
         O::RejectReason(r) => format!("{r} ({})", reject_reason_text(*r)),
         O::Message(t) | O::RelationshipName(t) | O::VendorClassIdentifier(t) => format!("\"{t}\""),
         O::Mclt(s) | O::ReceiveTimer(s) => seconds(*s),
+        O::ServerState(v) => match server_state_from_wire(*v) {
+            Some(state) => format!("{v} ({})", state.name().to_ascii_uppercase()),
+            None => format!("{v} (not a failover state)"),
+        },
+        O::ServerFlags(v) => match v & 1 {
+            1 => format!("{v:#04x} (STARTUP)"),
+            _ => format!("{v:#04x} (none)"),
+        },
+        O::MaxUnackedBndupd(n) => format!("{n} BNDUPDs"),
+        O::AddressesTransferred(n) => format!("{n} leases"),
+        O::ProtocolVersion(v) | O::TlsRequest(v) | O::TlsReply(v) => v.to_string(),
+        O::HashBucketAssignment(b) => buckets(b),
         other => hex(&other.value_bytes()),
     };
     field(label, value, bytes)
+}
+
+/// A hash bucket assignment: how many of its buckets are set, with the bytes.
+fn buckets(bytes: &[u8]) -> String {
+    let set: u32 = bytes.iter().map(|b| b.count_ones()).sum();
+    format!("{set} of {} buckets: {}", bytes.len() * 8, hex(bytes))
 }
 
 /// A Unix time as a UTC date, with the raw number and the scenario clock underneath.
