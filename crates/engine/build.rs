@@ -5,7 +5,26 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The built-ins, the default first; each is scenarios/NAME.toml.
-const NAMES: &[&str] = &["dhcprelease", "isc-release", "isc-expiry", "isc-first-lease", "decline"];
+const NAMES: &[&str] = &[
+    "dhcprelease",
+    "isc-release",
+    "isc-expiry",
+    "isc-first-lease",
+    "decline",
+    "fresh-start",
+    "load-balance-split",
+    "secs-both-answer",
+    "reboot-other-server",
+    "pool-rebalance",
+    "release-cut-link",
+    "clock-skew",
+    "partner-down",
+    "auto-partner-down",
+    "release-partner-down",
+    "partner-returns",
+    "recover-wait",
+    "split-brain",
+];
 
 fn main() {
     let dir = Path::new("scenarios");
