@@ -17,18 +17,20 @@ pub fn about() -> Html {
             </p>
             <p>
                 <b>{ "Modelled: " }</b>
-                { "both servers in NORMAL for the whole run, with the pool already balanced; \
-                   DISCOVER/OFFER with the ping check, REQUEST/ACK/NAK, RELEASE, DECLINE (and \
-                   ABANDONED leases), INFORM; load balancing; the MCLT cap on lease times; \
-                   BNDUPD/BNDACK with ack batching and the update window; MAC affinity; expiry \
-                   driven by the primary; T1/T2 renewal, retransmission and INIT-REBOOT. \
+                { "the failover states of draft-12 with ISC's RECOVER-WAIT, and the connection \
+                   between the servers (CONNECT, CONNECTACK, STATE, DISCONNECT, the update \
+                   requests, pool balancing); DISCOVER/OFFER with the ping check, \
+                   REQUEST/ACK/NAK, RELEASE, DECLINE (and ABANDONED leases), INFORM; load \
+                   balancing; the MCLT cap on lease times; BNDUPD/BNDACK with ack batching and \
+                   the update window; MAC affinity; T1/T2 renewal, retransmission and \
+                   INIT-REBOOT; faults and operator actions: a link cut both ways or one way, \
+                   lost packets, a server stopped, started, paused or shut down, partner-down. \
                    Packets are real bytes: the capture export opens in Wireshark." }
             </p>
             <p>
                 <b>{ "Not modelled yet: " }</b>
-                { "every other failover state and the connection itself (CONNECT, STATE, CONTACT), \
-                   pool rebalancing (POOLREQ/POOLRESP), relays, and faults such as a cut link or \
-                   a stopped server." }
+                { "CONTACT keep-alives as packets (the servers time out exactly as if they were \
+                   sent), relays, reserved and BOOTP leases." }
             </p>
             <p class="keys">
                 <kbd>{ "Space" }</kbd>{ " play/pause · " }<kbd>{ "←" }</kbd><kbd>{ "→" }</kbd>

@@ -429,8 +429,8 @@ pub fn server_link(props: &LinkProps) -> Html {
         ("open", true) => "TCP 647 · connected",
         ("open", false) => "TCP 647 · not connected",
         ("cut", _) => "cut both ways",
-        ("cut-to-secondary", _) => "cut: primary → secondary",
-        _ => "cut: secondary → primary",
+        ("cut-to-secondary", _) => "cut to secondary",
+        _ => "cut to primary",
     };
     let class = classes!("server-link", s.name(), s.connected.then_some("connected"));
     html! {
