@@ -16,13 +16,29 @@
 //!   answers a client that has an address at `ciaddr`; it broadcasts a NAK,
 //!   a reply whose broadcast bit is set or one without `yiaddr`; otherwise it
 //!   unicasts to `yiaddr` at the client's MAC.
-//! - Failover is one TCP connection (reference notes §4.1): the primary
-//!   connects from port [`PRIMARY_PORT`] to the secondary's port 647. The
-//!   three-way handshake (SYN with MSS 1460, SYN-ACK, ACK) goes out just
-//!   before the first failover message; each message is then a PSH/ACK data
-//!   segment (split at the MSS if longer). Sequence numbers start from
-//!   [`PRIMARY_ISN`] and [`SECONDARY_ISN`]; a segment acknowledges the
-//!   peer's data that has arrived by the time it is sent.
+//! - Failover runs over TCP (reference notes §4.1), one connection at a
+//!   time. The primary connects to the secondary's port 647 from a fresh
+//!   ephemeral port per connection ([`PRIMARY_PORT`], then the next ones),
+//!   with fresh initial sequence numbers ([`PRIMARY_ISN`] and
+//!   [`SECONDARY_ISN`], moved on per connection). The handshake (SYN with
+//!   MSS 1460, SYN-ACK, ACK) ends at the step where the primary learns the
+//!   connection is up ([`Timer::TcpOpen`]), one link latency per leg
+//!   before; a run that starts connected gets its handshake just before the
+//!   first failover message. Each message is a PSH/ACK data segment (split
+//!   at the MSS if longer) that acknowledges what has reached its sender.
+//! - A connection ends when a server's dhcpd gives it up (the peer closed
+//!   it, no contact, a refused CONNECTACK, a clock refusal, the link start-up
+//!   timeout, a DISCONNECT, an orderly exit): FIN/ACK. A killed process's
+//!   connection ends with RST/ACK, and the peer sends nothing more on it. A
+//!   side that left a connection without closing it (the secondary that
+//!   refused a CONNECT) answers the peer's FIN with its own, and the last FIN
+//!   is acknowledged when everything before it arrived.
+//! - Every packet appears when it was sent, including those the run then
+//!   lost ([`Cause::Dropped`]): the capture is taken on the wire next to the
+//!   sender, so a lost packet was seen. A failover message that met a cut
+//!   and that TCP sent again after the link healed appears twice, the second
+//!   time on the sequence numbers of the first (Wireshark marks it as a
+//!   retransmission). A FIN sent into a cut is never acknowledged.
 //!
 //! IPv4 and UDP/TCP checksums are correct. [`read`] accepts classic pcap
 //! (either byte order, micro- or nanosecond) and pcapng (any interface
@@ -31,21 +47,24 @@
 //! [`failover_messages`] reassembles each direction of TCP port 647 in
 //! sequence order and cuts it into messages by their length field.
 //!
-//! Not modelled: ARP, ICMP (the ping check), TCP pure ACKs, window updates,
-//! retransmissions and the closing of the connection, relay agents, and
-//! pcapng on output. The reader skips IP fragments, IPv6 and other link
-//! types; a gap in a TCP stream holds back the messages behind it.
+//! Not modelled: ARP, ICMP (the ping check), TCP pure ACKs other than the
+//! handshake's and the last FIN's, window updates, the retransmissions by
+//! which TCP hides `server_link_loss` (the run only delays those messages),
+//! the RST a closed socket answers to late data, CONTACT keep-alives (the
+//! engine puts none on the wire), relay agents, and pcapng on output. The
+//! reader skips IP fragments, IPv6 and other link types; a gap in a TCP
+//! stream holds back the messages behind it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use crate::addr::Mac;
 use crate::packet::{
     Body, Destination, DhcpMessage, DhcpType, FailoverMessage, Node, Packet, Role,
 };
-use crate::scenario::Config;
+use crate::scenario::{Action, Config, LinkCut};
 use crate::time::Time;
-use crate::trace::{Effect, Step};
+use crate::trace::{Cause, Effect, Step, Timer, Why};
 use crate::wire::dhcp::BROADCAST_FLAG;
 use crate::wire::failover::{message_length, FAILOVER_PORT, HEADER_LEN};
 use crate::wire::net::{self, tcp_flags, Ipv4Header, TcpSegment, BROADCAST_MAC};
@@ -85,6 +104,12 @@ pub enum PcapError {
         packet: u32,
         /// Its message name.
         name: &'static str,
+        /// What went wrong.
+        source: WireError,
+    },
+    /// A TCP segment that opens or closes a connection could not be built.
+    #[error("a TCP segment of the failover connection cannot be encoded: {source}")]
+    Control {
         /// What went wrong.
         source: WireError,
     },
@@ -151,17 +176,17 @@ pub fn capture(cfg: &Config, steps: &[Step]) -> Result<Vec<u8>, PcapError> {
     write_pcap(&capture_records(cfg, steps)?)
 }
 
-/// The frames of every packet the steps sent, in time order.
+/// The frames of every packet the steps sent, in time order, with the TCP
+/// segments that open and close the failover connections.
 pub fn capture_records(cfg: &Config, steps: &[Step]) -> Result<Vec<Record>, PcapError> {
-    let mut builder = Builder { cfg, records: Vec::new(), idents: BTreeMap::new(), link: None };
-    let sent = steps.iter().flat_map(|s| &s.effects).filter_map(|e| match e {
-        Effect::Sent { packet, .. } => Some(packet),
-        _ => None,
-    });
-    for packet in sent {
-        builder.packet(packet)?;
+    let mut builder =
+        Builder { cfg, records: Vec::new(), idents: BTreeMap::new(), tcp: Connections::new(steps) };
+    for step in steps {
+        builder.step(step)?;
     }
+    builder.finish()?;
     let mut records = builder.records;
+    // A stable sort: frames of one instant stay in the order they were made.
     records.sort_by_key(|r| r.timestamp_us);
     Ok(records)
 }
@@ -205,49 +230,216 @@ struct Builder<'a> {
     records: Vec<Record>,
     /// The next IPv4 identification per sender.
     idents: BTreeMap<Node, u16>,
-    /// The failover connection, once open.
-    link: Option<[Side; 2]>,
+    /// The failover connections.
+    tcp: Connections,
 }
 
-/// One direction of the failover connection, by sender.
+/// The failover TCP connections of a run, as far as the steps so far show them.
+#[derive(Debug)]
+struct Connections {
+    /// Every connection, in the order they were opened.
+    all: Vec<Connection>,
+    /// The connection each server's dhcpd uses, by [`Role::index`].
+    current: [Option<usize>; 2],
+    /// When each failover packet reached its receiver, by packet id.
+    received: BTreeMap<u32, Time>,
+    /// The connection and message each failover packet went out as, by packet id.
+    placed: BTreeMap<u32, (usize, usize)>,
+    /// Which directions of the link pass (by sender), from each instant on.
+    link: Vec<(Time, [bool; 2])>,
+    /// The time of the last step seen.
+    end: Time,
+}
+
+/// One TCP connection between the primary's ephemeral port and port 647.
+#[derive(Clone, Debug)]
+struct Connection {
+    /// The primary's port.
+    port: u16,
+    /// Each side's sending half, by [`Role::index`].
+    sides: [Side; 2],
+}
+
+/// What one side of a connection sent.
 #[derive(Clone, Debug)]
 struct Side {
+    /// The initial sequence number.
+    isn: u32,
     /// The sequence number of the next byte to send.
     next: u32,
-    /// Everything up to here has reached the peer.
-    delivered: u32,
-    /// Segments on the way: when they arrive, and the sequence number after them.
-    in_flight: VecDeque<(Time, u32)>,
+    /// Data and FIN, in sequence order.
+    sent: Vec<Sent>,
+    /// The FIN or RST that ended this side, and when.
+    closed: Option<(Time, Close)>,
+}
+
+/// Data (or a FIN) sent on a connection.
+#[derive(Clone, Debug)]
+struct Sent {
+    seq: u32,
+    bytes: Vec<u8>,
+    /// A FIN: one sequence number, no bytes.
+    fin: bool,
+    /// When it reached the peer (its last transmission, if it was sent again).
+    received_at: Option<Time>,
+}
+
+/// How a side ended its connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Close {
+    /// An orderly close: FIN.
+    Fin,
+    /// The process was killed: RST.
+    Reset,
 }
 
 impl Side {
     fn new(isn: u32) -> Side {
-        let next = isn.wrapping_add(1);
-        Side { next, delivered: next, in_flight: VecDeque::new() }
+        Side { isn, next: isn.wrapping_add(1), sent: Vec::new(), closed: None }
     }
 
-    /// What the peer can acknowledge at `at`.
-    fn delivered_by(&mut self, at: Time) -> u32 {
-        while let Some(&(arrives, end)) = self.in_flight.front() {
-            if arrives > at {
-                break;
+    /// What the peer can acknowledge at `at`: everything up to the first byte
+    /// not yet received (TCP acknowledges in order).
+    fn delivered_by(&self, at: Time) -> u32 {
+        let mut ack = self.isn.wrapping_add(1);
+        for s in &self.sent {
+            match s.received_at {
+                Some(t) if t <= at => ack = s.seq.wrapping_add(s.length()),
+                _ => break,
             }
-            self.delivered = end;
-            self.in_flight.pop_front();
         }
-        self.delivered
+        ack
+    }
+}
+
+impl Sent {
+    fn length(&self) -> u32 {
+        // Messages are at most 65 535 bytes (their length field).
+        if self.fin {
+            1
+        } else {
+            self.bytes.len() as u32
+        }
+    }
+}
+
+impl Connections {
+    fn new(steps: &[Step]) -> Connections {
+        let received = steps
+            .iter()
+            .filter_map(|s| match &s.cause {
+                Cause::Received(p) if matches!(p.body, Body::Failover(_)) => Some((p.id, s.at)),
+                _ => None,
+            })
+            .collect();
+        Connections {
+            all: Vec::new(),
+            current: [None, None],
+            received,
+            placed: BTreeMap::new(),
+            link: vec![(Time::ZERO, [true, true])],
+            end: Time::ZERO,
+        }
+    }
+
+    /// Whether segments from `from` got through at `at`.
+    fn passes(&self, from: Role, at: Time) -> bool {
+        let state = self.link.iter().rev().find(|(t, _)| *t <= at);
+        state.is_none_or(|(_, open)| open[from.index()])
+    }
+
+    /// The operator cut or healed the link at `at`.
+    fn link_changed(&mut self, at: Time, action: &Action) {
+        let mut open = self.link.last().map_or([true, true], |(_, o)| *o);
+        match action {
+            Action::CutLink(LinkCut::Both) => open = [false, false],
+            Action::CutLink(LinkCut::ToPrimary) => open[Role::Secondary.index()] = false,
+            Action::CutLink(LinkCut::ToSecondary) => open[Role::Primary.index()] = false,
+            Action::HealLink => open = [true, true],
+            _ => return,
+        }
+        self.link.push((at, open));
+    }
+
+    /// A new connection; the primary is attached to it.
+    fn open(&mut self) -> usize {
+        let n = self.all.len();
+        // A fresh ephemeral port and fresh initial sequence numbers per connection.
+        let step = (n as u32).wrapping_mul(0x0100_0000);
+        let port = PRIMARY_PORT.wrapping_add(n as u16);
+        let sides = [
+            Side::new(PRIMARY_ISN.wrapping_add(step)),
+            Side::new(SECONDARY_ISN.wrapping_add(step)),
+        ];
+        self.all.push(Connection { port, sides });
+        self.current[Role::Primary.index()] = Some(n);
+        n
     }
 }
 
 impl Builder<'_> {
-    fn packet(&mut self, p: &Packet) -> Result<(), PcapError> {
-        // A time too large for u64 saturates, and `write_pcap` then refuses it.
-        let epoch = self.cfg.start_epoch.saturating_mul(1_000_000);
-        let at = epoch.saturating_add(p.sent_at.millis().saturating_mul(1000));
+    /// The frames of one step: the packets it sent, and the TCP segments of
+    /// the connections it opened or closed.
+    fn step(&mut self, step: &Step) -> Result<(), PcapError> {
+        let role = match step.node {
+            Node::Primary => Some(Role::Primary),
+            Node::Secondary => Some(Role::Secondary),
+            Node::Client(_) | Node::Operator => None,
+        };
+        match &step.cause {
+            Cause::Script(action) => self.tcp.link_changed(step.at, action),
+            Cause::Timer(Timer::TcpOpen) => {
+                let c = self.tcp.open();
+                // SYN and SYN-ACK crossed the link before the primary learnt of it.
+                let latency = self.cfg.link_latency.0;
+                let syn = Time(step.at.0.saturating_sub(2 * latency));
+                let syn_ack = Time(step.at.0.saturating_sub(latency));
+                self.handshake(c, [syn, syn_ack, step.at])?;
+            }
+            Cause::Received(p) => {
+                // The secondary takes up the connection its CONNECT came on.
+                let connect = matches!(p.body, Body::Failover(FailoverMessage::Connect(_)));
+                if let (Some(Role::Secondary), true) = (role, connect) {
+                    let conn = self.tcp.placed.get(&p.id).map(|&(c, _)| c);
+                    self.tcp.current[Role::Secondary.index()] = conn;
+                }
+            }
+            Cause::Timer(_) | Cause::Dropped(..) => {}
+        }
+        for effect in &step.effects {
+            match (effect, role) {
+                (Effect::Sent { packet, why }, _) => {
+                    self.packet(packet, why)?;
+                    if let (Why::ConnectRefused { .. }, Some(r)) = (why, role) {
+                        // The refusing secondary leaves the connection to the primary to close.
+                        self.tcp.current[r.index()] = None;
+                    }
+                }
+                (Effect::Note { why }, Some(r)) => {
+                    if let Some(close) = ends_connection(why) {
+                        self.close(r, close, step.at)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.tcp.end = self.tcp.end.max(step.at);
+        Ok(())
+    }
+
+    fn packet(&mut self, p: &Packet, why: &Why) -> Result<(), PcapError> {
+        let at = self.micros(p.sent_at);
         match &p.body {
             Body::Dhcp(m) => self.dhcp(p, m, at),
-            Body::Failover(m) => self.failover(p, m, at),
+            Body::Failover(m) => self.failover(p, m, why),
         }
+    }
+
+    /// `at` as microseconds since 1970. A time too large for u64 saturates,
+    /// and `write_pcap` then refuses it.
+    fn micros(&self, at: Time) -> u64 {
+        let epoch = self.cfg.start_epoch.saturating_mul(1_000_000);
+        epoch.saturating_add(at.millis().saturating_mul(1000))
     }
 
     fn dhcp(&mut self, p: &Packet, m: &DhcpMessage, at: u64) -> Result<(), PcapError> {
@@ -267,7 +459,8 @@ impl Builder<'_> {
         let payload = wire::encode_dhcp(m);
         let udp = net::udp_datagram(src.ip, dst.ip, src.port, dst.port, &payload)
             .map_err(|source| encode_error(p, source))?;
-        self.emit(p, p.from, (&src, &dst), net::PROTO_UDP, &udp, at)
+        self.emit(p.from, (&src, &dst), net::PROTO_UDP, &udp, at)
+            .map_err(|source| encode_error(p, source))
     }
 
     /// Where a client's message goes: everyone, or one server.
@@ -304,7 +497,10 @@ impl Builder<'_> {
         })
     }
 
-    fn failover(&mut self, p: &Packet, m: &FailoverMessage, at: u64) -> Result<(), PcapError> {
+    /// A failover message: data on the sender's connection (opened first if
+    /// the run starts connected), or the same sequence numbers again when TCP
+    /// sends held data after a cut.
+    fn failover(&mut self, p: &Packet, m: &FailoverMessage, why: &Why) -> Result<(), PcapError> {
         let role = match p.from {
             Node::Primary => Role::Primary,
             Node::Secondary => Role::Secondary,
@@ -314,64 +510,171 @@ impl Builder<'_> {
         };
         let bytes =
             wire::encode_failover(m, self.cfg.start_epoch).map_err(|e| encode_error(p, e))?;
-        if self.link.is_none() {
-            self.handshake(p, at)?;
-        }
+        let c = match self.tcp.current[role.index()] {
+            Some(c) => c,
+            None => self.attach(role, p.sent_at)?,
+        };
+        let received_at = self.tcp.received.get(&p.id).copied();
+        let side = &mut self.tcp.all[c].sides[role.index()];
+        let again = match why {
+            Why::TcpRetransmit => {
+                side.sent.iter().position(|s| !s.fin && s.received_at.is_none() && s.bytes == bytes)
+            }
+            _ => None,
+        };
+        let index = match again {
+            Some(i) => {
+                side.sent[i].received_at = received_at;
+                i
+            }
+            None => {
+                let seq = side.next;
+                // A failover message is at most 65 535 bytes (its length field).
+                side.next = seq.wrapping_add(bytes.len() as u32);
+                side.sent.push(Sent { seq, bytes: Vec::new(), fin: false, received_at });
+                side.sent.len() - 1
+            }
+        };
+        let seq = side.sent[index].seq;
+        side.sent[index].bytes.clone_from(&bytes);
+        self.tcp.placed.insert(p.id, (c, index));
+        let ack = self.tcp.all[c].sides[role.peer().index()].delivered_by(p.sent_at);
+        let at = self.micros(p.sent_at);
         let chunks: Vec<&[u8]> = bytes.chunks(usize::from(MSS)).collect();
+        let mut offset = 0u32;
         for (i, chunk) in chunks.iter().enumerate() {
             let push = if i + 1 == chunks.len() { tcp_flags::PSH } else { 0 };
-            self.data_segment(p, role, chunk, push | tcp_flags::ACK, at)?;
+            let flags = push | tcp_flags::ACK;
+            let segment = (seq.wrapping_add(offset), ack, flags);
+            self.segment(c, role, segment, chunk, at).map_err(|e| encode_error(p, e))?;
+            // Chunks are at most MSS bytes.
+            offset = offset.wrapping_add(chunk.len() as u32);
         }
         Ok(())
     }
 
-    /// SYN, SYN-ACK and ACK: the primary connects to the secondary's port 647.
-    fn handshake(&mut self, p: &Packet, at: u64) -> Result<(), PcapError> {
-        let (primary, secondary) =
-            (self.failover_end(Role::Primary), self.failover_end(Role::Secondary));
-        let (p_next, s_next) = (PRIMARY_ISN.wrapping_add(1), SECONDARY_ISN.wrapping_add(1));
-        let steps = [
-            (Role::Primary, PRIMARY_ISN, 0, tcp_flags::SYN, Some(MSS)),
-            (Role::Secondary, SECONDARY_ISN, p_next, tcp_flags::SYN | tcp_flags::ACK, Some(MSS)),
-            (Role::Primary, p_next, s_next, tcp_flags::ACK, None),
-        ];
-        for (role, seq, ack, flags, mss) in steps {
-            let (src, dst) =
-                if role == Role::Primary { (primary, secondary) } else { (secondary, primary) };
-            let segment = TcpSegment {
-                src_port: src.port,
-                dst_port: dst.port,
-                seq,
-                ack,
-                flags,
-                window: WINDOW,
-                mss,
-                payload: &[],
-            };
-            self.tcp(p, role, &src, &dst, &segment, at)?;
-        }
-        self.link = Some([Side::new(PRIMARY_ISN), Side::new(SECONDARY_ISN)]);
-        Ok(())
-    }
-
-    fn data_segment(
-        &mut self,
-        p: &Packet,
-        role: Role,
-        data: &[u8],
-        flags: u8,
-        at: u64,
-    ) -> Result<(), PcapError> {
-        let Some(link) = self.link.as_mut() else {
-            return Err(unaddressable(p, "the failover connection is not open".into()));
+    /// A server sends with no connection in the capture yet: the run started
+    /// connected. The primary's connection is opened just before; the
+    /// secondary takes the latest one still open on its side.
+    fn attach(&mut self, role: Role, at: Time) -> Result<usize, PcapError> {
+        let latest = self.tcp.all.len().checked_sub(1);
+        let open_here = latest.filter(|&c| self.tcp.all[c].sides[role.index()].closed.is_none());
+        let c = match (role, open_here) {
+            (Role::Secondary, Some(c)) => c,
+            _ => {
+                let c = self.tcp.open();
+                self.handshake(c, [at, at, at])?;
+                c
+            }
         };
-        let ack = link[role.peer().index()].delivered_by(p.sent_at);
-        let side = &mut link[role.index()];
+        self.tcp.current[role.index()] = Some(c);
+        Ok(c)
+    }
+
+    /// SYN, SYN-ACK and ACK at the three instants: the primary connects to
+    /// the secondary's port 647.
+    fn handshake(&mut self, c: usize, at: [Time; 3]) -> Result<(), PcapError> {
+        let [p_isn, s_isn] = self.tcp.all[c].sides.each_ref().map(|s| s.isn);
+        let (p_next, s_next) = (p_isn.wrapping_add(1), s_isn.wrapping_add(1));
+        let steps = [
+            (Role::Primary, p_isn, 0, tcp_flags::SYN),
+            (Role::Secondary, s_isn, p_next, tcp_flags::SYN | tcp_flags::ACK),
+            (Role::Primary, p_next, s_next, tcp_flags::ACK),
+        ];
+        for ((role, seq, ack, flags), at) in steps.into_iter().zip(at) {
+            let at = self.micros(at);
+            self.segment(c, role, (seq, ack, flags), &[], at).map_err(control_error)?;
+        }
+        Ok(())
+    }
+
+    /// `role`'s dhcpd gives up its connection at `at`: FIN, or RST when the
+    /// process was killed. Nothing is sent on a connection the peer reset.
+    fn close(&mut self, role: Role, close: Close, at: Time) -> Result<(), PcapError> {
+        let Some(c) = self.tcp.current[role.index()].take() else { return Ok(()) };
+        let peer = &self.tcp.all[c].sides[role.peer().index()];
+        if matches!(peer.closed, Some((_, Close::Reset))) {
+            return Ok(());
+        }
+        let ack = peer.delivered_by(at);
+        self.fin_or_reset(c, role, close, ack, at)
+    }
+
+    fn fin_or_reset(
+        &mut self,
+        c: usize,
+        role: Role,
+        close: Close,
+        ack: u32,
+        at: Time,
+    ) -> Result<(), PcapError> {
+        let received_at = self.tcp.passes(role, at).then(|| at.plus(self.cfg.link_latency));
+        let side = &mut self.tcp.all[c].sides[role.index()];
         let seq = side.next;
-        // Chunks are at most MSS bytes, so the length fits 32 bits.
-        side.next = seq.wrapping_add(data.len() as u32);
-        side.in_flight.push_back((p.arrives_at, side.next));
-        let (src, dst) = (self.failover_end(role), self.failover_end(role.peer()));
+        side.closed = Some((at, close));
+        let flags = match close {
+            Close::Fin => {
+                side.next = seq.wrapping_add(1);
+                side.sent.push(Sent { seq, bytes: Vec::new(), fin: true, received_at });
+                tcp_flags::FIN | tcp_flags::ACK
+            }
+            Close::Reset => tcp_flags::RST | tcp_flags::ACK,
+        };
+        let at = self.micros(at);
+        self.segment(c, role, (seq, ack, flags), &[], at).map_err(control_error)
+    }
+
+    /// What the steps leave implied: a side that had left its connection
+    /// without closing it (a refused CONNECT) closes it when the peer's FIN
+    /// arrives, and each side's kernel acknowledges a FIN its own FIN did not.
+    fn finish(&mut self) -> Result<(), PcapError> {
+        let end = self.tcp.end;
+        for c in 0..self.tcp.all.len() {
+            for role in [Role::Primary, Role::Secondary] {
+                let conn = &self.tcp.all[c];
+                let (me, peer) = (&conn.sides[role.index()], &conn.sides[role.peer().index()]);
+                let attached = self.tcp.current[role.index()] == Some(c);
+                let peer_fin = fin_arrival(peer).filter(|t| *t <= end);
+                if let (None, false, Some(t)) = (me.closed, attached, peer_fin) {
+                    let ack = peer.delivered_by(t);
+                    self.fin_or_reset(c, role, Close::Fin, ack, t)?;
+                }
+            }
+            for role in [Role::Primary, Role::Secondary] {
+                let conn = &self.tcp.all[c];
+                let (me, peer) = (&conn.sides[role.index()], &conn.sides[role.peer().index()]);
+                let Some((closed_at, Close::Fin)) = me.closed else { continue };
+                let Some(t) = fin_arrival(peer).filter(|t| *t <= end && *t > closed_at) else {
+                    continue;
+                };
+                // Only when everything before the FIN arrived too (data that
+                // reached a stopped process is not modelled).
+                let ack = peer.delivered_by(t);
+                if ack == peer.next && self.tcp.passes(role, t) {
+                    let segment = (me.next, ack, tcp_flags::ACK);
+                    let at = self.micros(t);
+                    self.segment(c, role, segment, &[], at).map_err(control_error)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One TCP segment of connection `c` from `role`: (seq, ack, flags).
+    fn segment(
+        &mut self,
+        c: usize,
+        role: Role,
+        (seq, ack, flags): (u32, u32, u8),
+        payload: &[u8],
+        at: u64,
+    ) -> Result<(), WireError> {
+        let port = self.tcp.all[c].port;
+        let end = |r: Role| match r {
+            Role::Primary => self.server(r, port),
+            Role::Secondary => self.server(r, FAILOVER_PORT),
+        };
+        let (src, dst) = (end(role), end(role.peer()));
         let segment = TcpSegment {
             src_port: src.port,
             dst_port: dst.port,
@@ -379,35 +682,22 @@ impl Builder<'_> {
             ack,
             flags,
             window: WINDOW,
-            mss: None,
-            payload: data,
+            mss: (flags & tcp_flags::SYN != 0).then_some(MSS),
+            payload,
         };
-        self.tcp(p, role, &src, &dst, &segment, at)
-    }
-
-    fn tcp(
-        &mut self,
-        p: &Packet,
-        role: Role,
-        src: &End,
-        dst: &End,
-        s: &TcpSegment<'_>,
-        at: u64,
-    ) -> Result<(), PcapError> {
-        let tcp = net::tcp_segment(src.ip, dst.ip, s).map_err(|e| encode_error(p, e))?;
-        self.emit(p, role.node(), (src, dst), net::PROTO_TCP, &tcp, at)
+        let tcp = net::tcp_segment(src.ip, dst.ip, &segment)?;
+        self.emit(role.node(), (&src, &dst), net::PROTO_TCP, &tcp, at)
     }
 
     /// Wraps a UDP or TCP segment from `sender` in IPv4 and Ethernet and records it.
     fn emit(
         &mut self,
-        p: &Packet,
         sender: Node,
         (src, dst): (&End, &End),
         protocol: u8,
         segment: &[u8],
         at: u64,
-    ) -> Result<(), PcapError> {
+    ) -> Result<(), WireError> {
         let ident = self.idents.entry(sender).or_insert(0);
         *ident = ident.wrapping_add(1);
         let header = Ipv4Header {
@@ -418,7 +708,7 @@ impl Builder<'_> {
             ttl: 64,
             dont_fragment: protocol == net::PROTO_TCP,
         };
-        let ip = net::ipv4_packet(&header, segment).map_err(|e| encode_error(p, e))?;
+        let ip = net::ipv4_packet(&header, segment)?;
         let data = net::ethernet_frame(dst.mac, src.mac, net::ETHERTYPE_IPV4, &ip);
         self.records.push(Record { timestamp_us: at, data });
         Ok(())
@@ -428,13 +718,6 @@ impl Builder<'_> {
         match role {
             Role::Primary => End { mac: PRIMARY_MAC, ip: self.cfg.primary_address, port },
             Role::Secondary => End { mac: SECONDARY_MAC, ip: self.cfg.secondary_address, port },
-        }
-    }
-
-    fn failover_end(&self, role: Role) -> End {
-        match role {
-            Role::Primary => self.server(role, PRIMARY_PORT),
-            Role::Secondary => self.server(role, FAILOVER_PORT),
         }
     }
 
@@ -452,6 +735,33 @@ fn broadcast(port: u16) -> End {
 
 fn encode_error(p: &Packet, source: WireError) -> PcapError {
     PcapError::Encode { packet: p.id, name: p.name(), source }
+}
+
+fn control_error(source: WireError) -> PcapError {
+    PcapError::Control { source }
+}
+
+/// When a side's FIN reached the peer, if it did.
+fn fin_arrival(side: &Side) -> Option<Time> {
+    match side.closed {
+        Some((_, Close::Fin)) => side.sent.iter().rev().find(|s| s.fin).and_then(|s| s.received_at),
+        _ => None,
+    }
+}
+
+/// How a step's note ends the connection of the server that acted, if it does.
+fn ends_connection(why: &Why) -> Option<Close> {
+    match why {
+        Why::ProcessKilled => Some(Close::Reset),
+        Why::PeerClosed
+        | Why::NoContact { .. }
+        | Why::ConnectAckRefused { .. }
+        | Why::SkewDisconnect { .. }
+        | Why::LinkStartupTimeout
+        | Why::OrderlyExit
+        | Why::DisconnectReceived { .. } => Some(Close::Fin),
+        _ => None,
+    }
 }
 
 fn unaddressable(p: &Packet, detail: String) -> PcapError {

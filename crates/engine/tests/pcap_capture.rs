@@ -1,11 +1,15 @@
 //! The captures the engine writes, read back with the engine's own reader:
-//! one frame per packet plus the TCP handshake, correct checksums, the
-//! addressing of RFC 2131 §4.1, consistent TCP numbers, and every message
-//! decoding to the packet the engine sent.
+//! one frame per packet plus the TCP segments that open and close each
+//! failover connection, correct checksums, the addressing of RFC 2131 §4.1,
+//! consistent TCP numbers per connection, retransmissions on the sequence
+//! numbers of the first transmission, and every message decoding to the
+//! packet the engine sent.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 mod wire_support;
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
@@ -15,47 +19,67 @@ use dhcpfo_engine::packet::{
 };
 use dhcpfo_engine::pcap::{self, CapturedFrame, Transport, PRIMARY_MAC, SECONDARY_MAC};
 use dhcpfo_engine::scenario::Config;
-use dhcpfo_engine::trace::{Cause, Effect, Step, Timer, Why};
-use dhcpfo_engine::wire::net::tcp_flags::{ACK, PSH, SYN};
+use dhcpfo_engine::trace::{Cause, DropReason, Effect, Step, Timer, Why};
+use dhcpfo_engine::wire::net::tcp_flags::{ACK, FIN, PSH, RST, SYN};
 use dhcpfo_engine::wire::{self, dhcp::BROADCAST_FLAG};
 use dhcpfo_engine::{BindingState, Time};
-use wire_support::{builtin_runs, sent_packets};
+use wire_support::builtin_runs;
 
 #[test]
 fn every_builtin_capture_reads_back_as_the_packets_sent() {
     for (name, cfg, timeline) in builtin_runs() {
-        let packets = sent_packets(&timeline);
-        let frames = pcap::read(&pcap::capture(&cfg, timeline.steps()).unwrap()).unwrap();
-        let has_failover = packets.iter().any(|p| matches!(p.body, Body::Failover(_)));
-        assert_eq!(frames.len(), packets.len() + if has_failover { 3 } else { 0 }, "{name}");
-        assert!(frames.iter().all(CapturedFrame::checksums_ok), "{name}: a checksum is wrong");
-
-        let dhcp: Vec<&CapturedFrame> = frames.iter().filter(|f| f.is_dhcp()).collect();
-        let sent_dhcp: Vec<&Packet> =
-            packets.iter().copied().filter(|p| matches!(p.body, Body::Dhcp(_))).collect();
-        assert_eq!(dhcp.len(), sent_dhcp.len(), "{name}");
-        for (frame, packet) in dhcp.iter().zip(&sent_dhcp) {
-            let Body::Dhcp(m) = &packet.body else { unreachable!() };
-            assert_eq!(&wire::decode_dhcp(frame.payload()).unwrap(), m, "{name}");
-            assert_eq!(frame.timestamp_us, micros(&cfg, packet.sent_at), "{name}");
-            check_dhcp_addressing(&cfg, frame, packet, m);
-        }
-
-        let messages = pcap::failover_messages(&frames).unwrap();
-        let sent_failover: Vec<&Packet> =
-            packets.iter().copied().filter(|p| matches!(p.body, Body::Failover(_))).collect();
-        assert_eq!(messages.len(), sent_failover.len(), "{name}");
-        for (message, packet) in messages.iter().zip(&sent_failover) {
-            let Body::Failover(m) = &packet.body else { unreachable!() };
-            assert_eq!(&wire::decode_failover(&message.bytes, cfg.start_epoch).unwrap(), m);
-            assert_eq!(message.timestamp_us, micros(&cfg, packet.sent_at), "{name}");
-            let from_primary = packet.from == Node::Primary;
-            let want_src = if from_primary { cfg.primary_address } else { cfg.secondary_address };
-            assert_eq!(*message.src.ip(), want_src, "{name}");
-            assert_eq!(message.src.port() == 647, !from_primary, "{name}");
-        }
-        check_tcp_numbers(&frames, name);
+        check_capture(&cfg, timeline.steps(), name);
     }
+}
+
+/// The capture of `steps` holds every packet sent, and its TCP numbers add up.
+fn check_capture(cfg: &Config, steps: &[Step], name: &str) -> Vec<CapturedFrame> {
+    let packets: Vec<&Packet> = sent_with_why(steps).into_iter().map(|(p, _)| p).collect();
+    let frames = pcap::read(&pcap::capture(cfg, steps).unwrap()).unwrap();
+    let data_frames = frames.iter().filter(|f| f.is_dhcp() || !f.payload().is_empty()).count();
+    assert_eq!(data_frames, packets.len(), "{name}: one frame per packet");
+    assert!(frames.iter().all(CapturedFrame::checksums_ok), "{name}: a checksum is wrong");
+
+    let dhcp: Vec<&CapturedFrame> = frames.iter().filter(|f| f.is_dhcp()).collect();
+    let sent_dhcp: Vec<&Packet> =
+        packets.iter().copied().filter(|p| matches!(p.body, Body::Dhcp(_))).collect();
+    assert_eq!(dhcp.len(), sent_dhcp.len(), "{name}");
+    for (frame, packet) in dhcp.iter().zip(&sent_dhcp) {
+        let Body::Dhcp(m) = &packet.body else { unreachable!() };
+        assert_eq!(&wire::decode_dhcp(frame.payload()).unwrap(), m, "{name}");
+        assert_eq!(frame.timestamp_us, micros(cfg, packet.sent_at), "{name}");
+        check_dhcp_addressing(cfg, frame, packet, m);
+    }
+
+    // The reader uses retransmitted bytes once: one message per first transmission.
+    let messages = pcap::failover_messages(&frames).unwrap();
+    let sent_failover: Vec<&Packet> = sent_with_why(steps)
+        .into_iter()
+        .filter(|(p, why)| matches!(p.body, Body::Failover(_)) && **why != Why::TcpRetransmit)
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(messages.len(), sent_failover.len(), "{name}");
+    for (message, packet) in messages.iter().zip(&sent_failover) {
+        let Body::Failover(m) = &packet.body else { unreachable!() };
+        assert_eq!(&wire::decode_failover(&message.bytes, cfg.start_epoch).unwrap(), m);
+        assert_eq!(message.timestamp_us, micros(cfg, packet.sent_at), "{name}");
+        let from_primary = packet.from == Node::Primary;
+        let want_src = if from_primary { cfg.primary_address } else { cfg.secondary_address };
+        assert_eq!(*message.src.ip(), want_src, "{name}");
+        assert_eq!(message.src.port() == 647, !from_primary, "{name}");
+    }
+    check_tcp_numbers(&frames, name);
+    frames
+}
+
+fn sent_with_why(steps: &[Step]) -> Vec<(&Packet, &Why)> {
+    let effects = steps.iter().flat_map(|s| &s.effects);
+    effects
+        .filter_map(|e| match e {
+            Effect::Sent { packet, why } => Some((packet, why)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// RFC 2131 §4.1 addressing, as the capture module documents it.
@@ -86,34 +110,107 @@ fn check_dhcp_addressing(cfg: &Config, frame: &CapturedFrame, packet: &Packet, m
     }
 }
 
-/// Handshake first; then per direction the sequence numbers follow the data
-/// sent, and no segment acknowledges data the peer has not yet sent.
+/// One TCP segment: (from the primary, seq, ack, flags, payload).
+type Seg = (bool, u32, u32, u8, Vec<u8>);
+
+/// The TCP segments of the capture, per connection (the primary's port).
+fn connections(frames: &[CapturedFrame]) -> BTreeMap<u16, Vec<Seg>> {
+    let mut out: BTreeMap<u16, Vec<Seg>> = BTreeMap::new();
+    for f in frames {
+        let Transport::Tcp { src_port, dst_port, seq, ack, flags, payload, .. } = &f.transport
+        else {
+            continue;
+        };
+        let from_primary = *dst_port == 647;
+        let port = if from_primary { *src_port } else { *dst_port };
+        out.entry(port).or_default().push((from_primary, *seq, *ack, *flags, payload.clone()));
+    }
+    out
+}
+
+/// Per connection: the handshake first; then per direction the sequence
+/// numbers follow the data sent (a retransmission repeats earlier bytes at
+/// their first sequence number), a FIN takes one number and ends the data, no
+/// segment acknowledges what the peer has not sent, and a RST ends everything.
 fn check_tcp_numbers(frames: &[CapturedFrame], name: &str) {
-    let tcp: Vec<(u16, u32, u32, u8, usize)> = frames
-        .iter()
-        .filter_map(|f| match &f.transport {
-            Transport::Tcp { src_port, seq, ack, flags, payload, .. } => {
-                Some((*src_port, *seq, *ack, *flags, payload.len()))
+    for (port, tcp) in connections(frames) {
+        let what = format!("{name}: connection from port {port}");
+        let (_, primary_isn, _, first_flags, _) = tcp[0];
+        assert_eq!(first_flags, SYN, "{what}");
+        let (_, secondary_isn, ack, flags, _) = tcp[1];
+        assert_eq!((flags, ack), (SYN | ACK, primary_isn.wrapping_add(1)), "{what}");
+        assert_eq!(tcp[2].3, ACK, "{what}");
+        // Next sequence number per direction, and every byte sent: [primary, secondary].
+        let mut next = [primary_isn.wrapping_add(1), secondary_isn.wrapping_add(1)];
+        let mut sent: [BTreeMap<u32, Vec<u8>>; 2] = Default::default();
+        let mut closed = [false, false];
+        for (from_primary, seq, ack, flags, payload) in &tcp[2..] {
+            let (me, peer) = if *from_primary { (0, 1) } else { (1, 0) };
+            assert!(!closed[me] || payload.is_empty(), "{what}: data after FIN");
+            if flags & RST != 0 {
+                assert!(!closed[peer] || closed[me], "{what}: RST after the peer's FIN");
+                closed = [true, true];
+                continue;
             }
-            Transport::Udp { .. } => None,
-        })
-        .collect();
-    let Some(&(primary_port, primary_isn, _, first_flags, _)) = tcp.first() else { return };
-    assert_eq!(first_flags, SYN, "{name}");
-    let (_, secondary_isn, ack, flags, _) = tcp[1];
-    assert_eq!((flags, ack), (SYN | ACK, primary_isn.wrapping_add(1)), "{name}");
-    assert_eq!(tcp[2].3, ACK, "{name}");
-    // Next sequence number per direction: [primary, secondary].
-    let mut next = [primary_isn.wrapping_add(1), secondary_isn.wrapping_add(1)];
-    for &(port, seq, ack, flags, length) in &tcp[2..] {
-        let (me, peer) = if port == primary_port { (0, 1) } else { (1, 0) };
-        assert_eq!(seq, next[me], "{name}: sequence gap");
-        assert!(ack.wrapping_sub(next[peer]) as i32 <= 0, "{name}: acknowledges unsent data");
-        assert_ne!(flags & ACK, 0, "{name}");
-        if length > 0 {
-            assert_ne!(flags & PSH, 0, "{name}: short data segment without PSH");
+            assert!(ack.wrapping_sub(next[peer]) as i32 <= 0, "{what}: acknowledges unsent data");
+            assert_ne!(flags & ACK, 0, "{what}");
+            if *seq != next[me] {
+                let first = sent[me].get(seq).unwrap_or_else(|| panic!("{what}: sequence gap"));
+                assert_eq!(first, payload, "{what}: a retransmission with other bytes");
+                continue;
+            }
+            if !payload.is_empty() {
+                assert_ne!(flags & PSH, 0, "{what}: short data segment without PSH");
+                sent[me].insert(*seq, payload.clone());
+            }
+            next[me] = next[me].wrapping_add(payload.len() as u32);
+            if flags & FIN != 0 {
+                next[me] = next[me].wrapping_add(1);
+                closed[me] = true;
+            }
         }
-        next[me] = next[me].wrapping_add(length as u32);
+    }
+}
+
+/// A cut while an update is in flight and healed before the watchdog fires,
+/// a killed secondary, a restart, and an orderly shutdown of the primary.
+const FAULTS: &str = include_str!("data/pcap-faults.toml");
+
+#[test]
+fn connections_open_close_and_retransmit_as_tcp_does() {
+    let (cfg, timeline) = common::run_toml(FAULTS);
+    let steps = timeline.steps();
+    let frames = check_capture(&cfg, steps, "faults");
+    let conns = connections(&frames);
+    // The first connection exists from the start; the primary connects again
+    // after the secondary restarts, from a fresh port.
+    let ports: Vec<u16> = conns.keys().copied().collect();
+    assert_eq!(ports, vec![49152, 49153], "{conns:?}");
+    let first = &conns[&49152];
+    let second = &conns[&49153];
+    // The killed secondary resets the first connection; nothing follows from the primary.
+    let reset = first.iter().position(|s| s.3 & RST != 0).expect("a RST");
+    assert!(!first[reset].0, "the secondary resets");
+    assert_eq!(reset, first.len() - 1, "nothing after the RST");
+    // The orderly shutdown closes the second: the primary's FIN, and the
+    // secondary's FIN when it has read it.
+    let fin = second.iter().find(|s| s.0 && s.3 == FIN | ACK).expect("the primary's FIN");
+    let fin_back = second.iter().find(|s| !s.0 && s.3 == FIN | ACK).expect("a FIN back");
+    assert_eq!(fin_back.2, fin.1.wrapping_add(1), "the FIN takes one sequence number");
+
+    // The update sent into the cut goes out again, with the same bytes at the same place.
+    let resent = sent_with_why(steps).into_iter().filter(|(_, w)| **w == Why::TcpRetransmit);
+    let resent: Vec<&Packet> = resent.map(|(p, _)| p).collect();
+    assert!(!resent.is_empty(), "the scenario retransmits");
+    let held =
+        steps.iter().filter(|s| matches!(s.cause, Cause::Dropped(_, DropReason::LinkCutHeld)));
+    assert_eq!(held.count(), resent.len());
+    for p in resent {
+        let Body::Failover(m) = &p.body else { panic!("{p:?}") };
+        let bytes = wire::encode_failover(m, cfg.start_epoch).unwrap();
+        let copies: Vec<&Seg> = first.iter().filter(|s| s.4 == bytes).collect();
+        assert_eq!(copies.len(), 2, "sent and sent again: {}", m.name());
+        assert_eq!(copies[0].1, copies[1].1, "same sequence number");
     }
 }
 

@@ -2,8 +2,12 @@
 //! scenario without a malformed packet, a warning or an error, with correct
 //! IPv4, UDP and TCP checksums, and show the values the engine meant: per
 //! DHCP packet the message type, xid, yiaddr, lease time and server
-//! identifier; per failover message the type and xid, and per BNDUPD the
-//! binding status, assigned address, potential and lease expiration.
+//! identifier; per failover message the type and xid, per BNDUPD the
+//! binding status, assigned address, potential and lease expiration, and the
+//! options of the connection, state and pool messages. The same holds for a
+//! scenario with a cut, a killed server, a restart and a shutdown; the one
+//! warning allowed is the "connection reset" of the RST a killed server's
+//! kernel sends.
 //!
 //! tshark must be installed (the test command installs it); set `TSHARK` to
 //! use another binary. Without it these tests fail rather than pass quietly.
@@ -14,15 +18,19 @@ mod wire_support;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use dhcpfo_engine::packet::{Body, FailoverMessage, Packet};
 use dhcpfo_engine::pcap::{self, Record, PRIMARY_MAC, SECONDARY_MAC};
-use dhcpfo_engine::scenario::Config;
+use dhcpfo_engine::scenario::{Config, Scenario};
+use dhcpfo_engine::trace::{Effect, Why};
+use dhcpfo_engine::wire;
 use dhcpfo_engine::wire::net::{self, tcp_flags, Ipv4Header, TcpSegment};
+use dhcpfo_engine::Timeline;
 use wire_support::{builtin_runs, every_message_type, sent_packets};
 
 /// The tshark fields read per frame, in column order.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 27] = [
     "frame.number",
     "frame.time_epoch",
     "ip.checksum.status",
@@ -39,6 +47,17 @@ const FIELDS: [&str; 16] = [
     "dhcpfo.assignedipaddress",
     "dhcpfo.potentialexpirationtime",
     "dhcpfo.leaseexpirationtime",
+    "dhcpfo.serverstatus",
+    "dhcpfo.serverflag",
+    "dhcpfo.starttimeofstate",
+    "dhcpfo.mclt",
+    "dhcpfo.hashbucketassignment",
+    "dhcpfo.relationshipname",
+    "dhcpfo.maxunackedbndupd",
+    "dhcpfo.receivetimer",
+    "dhcpfo.rejectreason",
+    "dhcpfo.addressestransferred",
+    "tcp.analysis.retransmission",
 ];
 
 /// Runs tshark on `file` with checksum validation on and name resolution off.
@@ -108,15 +127,49 @@ fn write_capture(
     path
 }
 
+/// The built-in runs and the fault scenario of the capture tests.
+fn runs() -> Vec<(&'static str, Arc<Config>, Timeline)> {
+    let mut runs = builtin_runs();
+    let faults = include_str!("data/pcap-faults.toml");
+    let cfg = Scenario::from_toml(faults).expect("parses").validate().expect("valid");
+    runs.push(("pcap-faults", cfg.clone(), Timeline::run(cfg)));
+    runs
+}
+
+/// The only expert warning a capture may hold: the RST of a killed server.
+const RESET: &str = "Connection reset (RST)";
+
 #[test]
 fn tshark_finds_nothing_malformed_and_no_warning_or_error() {
     let dir = TempDir::new("tshark-experts");
-    for (name, cfg, timeline) in builtin_runs() {
+    for (name, cfg, timeline) in runs() {
         let file = write_capture(&dir, name, &cfg, timeline.steps());
         let filter = "_ws.malformed || _ws.expert.severity >= 0x00600000";
-        let args = ["-Y", filter, "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"];
+        let args = [
+            "-Y",
+            filter,
+            "-T",
+            "fields",
+            "-E",
+            "occurrence=a",
+            "-e",
+            "frame.number",
+            "-e",
+            "tcp.flags.reset",
+            "-e",
+            "_ws.expert.message",
+        ];
         let problems = tshark(&file, &args);
-        assert!(problems.trim().is_empty(), "{name}: tshark reports problems:\n{problems}");
+        let problems: Vec<&str> = problems
+            .lines()
+            .filter(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                let warnings: Vec<&str> = fields.get(2).unwrap_or(&"").split(',').collect();
+                // A RST frame may carry the reset warning (and notes), nothing else.
+                fields.get(1) != Some(&"1") || !warnings.contains(&RESET) || warnings.len() > 1
+            })
+            .collect();
+        assert!(problems.is_empty(), "{name}: tshark reports problems:\n{problems:#?}");
         for row in rows(&file) {
             for field in ["ip.checksum.status", "udp.checksum.status", "tcp.checksum.status"] {
                 // 1 = good; empty when the frame has no such layer.
@@ -133,10 +186,13 @@ fn tshark_finds_nothing_malformed_and_no_warning_or_error() {
 #[test]
 fn tshark_shows_the_values_the_engine_meant() {
     let dir = TempDir::new("tshark-values");
-    for (name, cfg, timeline) in builtin_runs() {
+    // Some scenarios keep the link quiet; all of them together must not.
+    let mut checked = 0;
+    for (name, cfg, timeline) in runs() {
         let file = write_capture(&dir, name, &cfg, timeline.steps());
         let rows = rows(&file);
-        let packets = sent_packets(&timeline);
+        // tshark leaves retransmitted data undissected: compare first transmissions.
+        let packets: Vec<&Packet> = first_transmissions(&timeline);
         let dhcp_rows: Vec<&Row> =
             rows.iter().filter(|r| !r.get("dhcp.option.dhcp").is_empty()).collect();
         let fo_rows: Vec<&Row> = rows.iter().filter(|r| !r.get("dhcpfo.type").is_empty()).collect();
@@ -144,14 +200,29 @@ fn tshark_shows_the_values_the_engine_meant() {
             packets.iter().partition(|p| matches!(p.body, Body::Dhcp(_)));
         assert_eq!(dhcp_rows.len(), dhcp.len(), "{name}: DHCP packets tshark sees");
         assert_eq!(fo_rows.len(), failover.len(), "{name}: failover messages tshark sees");
-        assert!(!failover.is_empty(), "{name}: no failover message to check");
+        checked += failover.len();
         for (row, packet) in dhcp_rows.iter().zip(&dhcp) {
             check_dhcp_row(&cfg, row, packet, name);
         }
         for (row, packet) in fo_rows.iter().zip(&failover) {
             check_failover_row(&cfg, row, packet, name);
         }
+        let resent = rows.iter().filter(|r| !r.get("tcp.analysis.retransmission").is_empty());
+        let resent_packets = sent_packets(&timeline).len() - packets.len();
+        assert_eq!(resent.count(), resent_packets, "{name}: retransmissions tshark sees");
     }
+    assert!(checked > 100, "only {checked} failover messages to check");
+}
+
+/// The packets a run sent, but not TCP's second transmissions after a cut.
+fn first_transmissions(timeline: &Timeline) -> Vec<&Packet> {
+    let effects = timeline.steps().iter().flat_map(|s| &s.effects);
+    effects
+        .filter_map(|e| match e {
+            Effect::Sent { packet, why } if *why != Why::TcpRetransmit => Some(packet),
+            _ => None,
+        })
+        .collect()
 }
 
 fn check_dhcp_row(cfg: &Config, row: &Row, packet: &Packet, name: &str) {
@@ -199,7 +270,44 @@ fn check_failover_row(cfg: &Config, row: &Row, packet: &Packet, name: &str) {
         }
         other => {
             assert_eq!(row.get("dhcpfo.xid"), format!("{:#010x}", other.xid()), "{what}: xid");
+            check_link_row(cfg, row, other, &what);
         }
+    }
+}
+
+/// The options of the connection, state and pool messages.
+fn check_link_row(cfg: &Config, row: &Row, m: &FailoverMessage, what: &str) {
+    let absolute = |t: u64| if t == 0 { 0 } else { cfg.start_epoch + t };
+    let text = |v: Option<u8>| v.map(|v| v.to_string()).unwrap_or_default();
+    match m {
+        FailoverMessage::Connect(c) => {
+            assert_eq!(row.get("dhcpfo.relationshipname"), c.name, "{what}: name");
+            assert_eq!(row.get("dhcpfo.mclt"), c.mclt.to_string(), "{what}: MCLT");
+            let hba: String = c.hba.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(row.get("dhcpfo.hashbucketassignment"), hba, "{what}: HBA");
+            assert_eq!(row.get("dhcpfo.maxunackedbndupd"), c.max_unacked.to_string(), "{what}");
+            assert_eq!(row.get("dhcpfo.receivetimer"), c.receive_timer.to_string(), "{what}");
+        }
+        FailoverMessage::ConnectAck(a) => {
+            assert_eq!(row.get("dhcpfo.relationshipname"), a.name, "{what}: name");
+            assert_eq!(row.get("dhcpfo.rejectreason"), text(a.reject_reason), "{what}");
+            assert_eq!(row.get("dhcpfo.maxunackedbndupd"), a.max_unacked.to_string(), "{what}");
+        }
+        FailoverMessage::State(s) => {
+            let state = wire::failover::server_state_to_wire(s.state);
+            assert_eq!(row.get("dhcpfo.serverstatus"), text(state), "{what}: state");
+            assert_eq!(row.get("dhcpfo.serverflag"), u8::from(s.startup).to_string(), "{what}");
+            let stos = absolute(s.stos).to_string();
+            assert_eq!(row.get("dhcpfo.starttimeofstate"), stos, "{what}: STOS");
+        }
+        FailoverMessage::Disconnect(d) => {
+            assert_eq!(row.get("dhcpfo.rejectreason"), d.reject_reason.to_string(), "{what}");
+        }
+        FailoverMessage::PoolResp(r) => {
+            let moved = r.transferred.to_string();
+            assert_eq!(row.get("dhcpfo.addressestransferred"), moved, "{what}");
+        }
+        _ => assert_eq!(row.get("dhcpfo.serverstatus"), "", "{what}: no options"),
     }
 }
 
