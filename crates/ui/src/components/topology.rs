@@ -427,7 +427,7 @@ pub fn server_link(props: &LinkProps) -> Html {
     };
     let status = match (s.name(), s.connected) {
         ("open", true) => "TCP 647 · connected",
-        ("open", false) => "TCP 647 · not connected",
+        ("open", false) => "no connection",
         ("cut", _) => "cut both ways",
         ("cut-to-secondary", _) => "cut to secondary",
         _ => "cut to primary",
