@@ -221,9 +221,10 @@ pub fn react_to_peer_state(
         (PartnerDown, _) => Stay,
 
         (CommunicationsInterrupted, Recover) => MoveTo(PartnerDown),
-        (CommunicationsInterrupted, Normal | CommunicationsInterrupted | RecoverDone | RecoverWait) => {
-            ResumeNormal
-        }
+        (
+            CommunicationsInterrupted,
+            Normal | CommunicationsInterrupted | RecoverDone | RecoverWait,
+        ) => ResumeNormal,
         (
             CommunicationsInterrupted,
             PotentialConflict | PartnerDown | ResolutionInterrupted | ConflictDone,

@@ -75,8 +75,14 @@ fn check_holders(world: &World, address: Ipv4Addr, out: &mut Vec<Violation>) {
         let Some(role) = world.clients()[i].server else { continue };
         let Some(lease) = world.server(role).lease(address) else { continue };
         let mac = Some(cfg.clients[i].mac);
-        let holds = |l: &crate::lease::Lease| l.binding == BindingState::Active && l.hardware == mac;
-        let ended = lease.ends * 1000 <= world.now().millis() + 1000;
+        let holds =
+            |l: &crate::lease::Lease| l.binding == BindingState::Active && l.hardware == mac;
+        // dhcpd counts whole seconds and the client counts from the DHCPACK's
+        // arrival, so a client may run up to a second and two wire trips longer.
+        let slack = 1000 + 2 * cfg.lan_latency.iter().map(|d| d.0).max().unwrap_or(0);
+        let now = world.now().millis();
+        let ended = lease.ends * 1000 <= now + slack
+            || world.clients()[i].lease_ends.is_some_and(|e| e.millis() <= now + slack);
         let peer_holds = world.server(role.peer()).lease(address).is_some_and(holds);
         // A server restarted with an empty lease file has forgotten the lease.
         let forgotten = lease.hardware.is_none() && lease.ends == 0;

@@ -1154,7 +1154,9 @@ fn validate_events(
             (None, false) => None,
             (Some(name), true) => match clients.iter().position(|c| c.name == name) {
                 Some(i) => Some(i),
-                None => return err(format!("{path}.client"), format!("no client is named '{name}'")),
+                None => {
+                    return err(format!("{path}.client"), format!("no client is named '{name}'"))
+                }
             },
         };
         events.push(ScriptEvent { at, client, action });

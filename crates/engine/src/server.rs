@@ -750,7 +750,13 @@ impl Server {
         let lease = &self.leases[idx];
         // NORMAL uses the strict table; every other state the lenient one.
         let checked = if self.state == FailoverState::Normal {
-            failover::check_transition_normal(self.role, lease, u.status, u.potential_expiration, now)
+            failover::check_transition_normal(
+                self.role,
+                lease,
+                u.status,
+                u.potential_expiration,
+                now,
+            )
         } else {
             failover::check_transition_lenient(lease, u.status, now)
         };
@@ -1020,9 +1026,7 @@ impl Server {
             ServerTimer::LeaseEnd { lease, ends } => self.lease_end(*lease, *ends, ctx),
             ServerTimer::PoolTimer { lease, at } => self.pool_timer(*lease, *at, ctx),
             ServerTimer::Balance { generation } => {
-                if *generation != self.balance_generation
-                    || self.state != FailoverState::Normal
-                {
+                if *generation != self.balance_generation || self.state != FailoverState::Normal {
                     return false;
                 }
                 self.balance_due = None;
@@ -1059,8 +1063,7 @@ impl Server {
     fn pool_timer(&mut self, idx: usize, at: u64, ctx: &mut Ctx) -> bool {
         let lease = &self.leases[idx];
         let due = lease.tsfp.max(lease.ends);
-        if !lease.binding.is_transitional() || due != at || self.service() != Service::PartnerDown
-        {
+        if !lease.binding.is_transitional() || due != at || self.service() != Service::PartnerDown {
             return false;
         }
         let rank = self.bump_rank();

@@ -86,13 +86,30 @@ pub(crate) enum Fate {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Event {
     Script(ScriptEvent),
-    Deliver { to: Node, packet: Box<Packet>, fate: Fate },
-    Client { client: u16, timer: ClientTimer, generation: u32 },
-    Server { role: Role, timer: ServerTimer, life: u32 },
+    Deliver {
+        to: Node,
+        packet: Box<Packet>,
+        fate: Fate,
+    },
+    Client {
+        client: u16,
+        timer: ClientTimer,
+        generation: u32,
+    },
+    Server {
+        role: Role,
+        timer: ServerTimer,
+        life: u32,
+    },
     /// The TCP connection `conn` is up; the primary learns it.
-    TcpOpen { conn: u32 },
+    TcpOpen {
+        conn: u32,
+    },
     /// The peer closed the connection `conn`; `to` learns it.
-    TcpClosed { to: Role, conn: u32 },
+    TcpClosed {
+        to: Role,
+        conn: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,7 +241,8 @@ impl<'a> Ctx<'a> {
             let latency = server.map(|s| self.cfg.lan_latency[s]).unwrap_or(Duration(1));
             let loss = server.map(|s| self.cfg.lan_loss[s]).unwrap_or(0);
             let lost = loss > 0 && self.rng.below(100) < u64::from(loss);
-            let fate = if lost { Fate::Lost(DropReason::Loss { percent: loss }) } else { Fate::Arrive };
+            let fate =
+                if lost { Fate::Lost(DropReason::Loss { percent: loss }) } else { Fate::Arrive };
             let at = self.now.plus(latency);
             latest = latest.max(at);
             deliveries.push((r, at, fate));
@@ -372,7 +390,6 @@ impl Nodes<'_> {
         }
         Ok(())
     }
-
 }
 
 /// The reconnect interval after a failed attempt or a lost link (ISC: 5 s).

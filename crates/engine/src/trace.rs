@@ -772,9 +772,13 @@ impl Why {
                 }
             }
             Why::AnswersEveryone { state } => format!(
-                "in {} there is no load balancing: the server answers every client, from its \
-                 own pool",
-                upper(state.name())
+                "in {} there is no load balancing: the server answers every client{}",
+                upper(state.name()),
+                if *state == FailoverState::PartnerDown {
+                    ", from its own pool and, once the MCLT waits are over, the peer's"
+                } else {
+                    ", from its own pool"
+                }
             ),
             Why::ReleasedRewind { to } => format!(
                 "DHCPRELEASE while the peer is unreachable, for a lease given out during the \
@@ -914,8 +918,7 @@ impl Why {
                     PeerStateReaction::RequestAll =>
                         "so this server asks for every binding (UPDREQALL)".to_string(),
                     PeerStateReaction::Request =>
-                        "so this server asks for the bindings it has not seen (UPDREQ)"
-                            .to_string(),
+                        "so this server asks for the bindings it has not seen (UPDREQ)".to_string(),
                     PeerStateReaction::ResumeNormal =>
                         "both sides can talk again: queued updates go out and this server \
                          returns to NORMAL"
@@ -995,8 +998,9 @@ impl Why {
                 upper(to_peer.name())
             ),
             Why::BalanceRun { free, backup, to_send, moved, imbalanced } => format!(
-                "pool balancing: {free} FREE and {backup} BACKUP, so {to_send} leases would \
+                "pool balancing: {free} FREE and {backup} BACKUP, so {to_send} lease{} would \
                  even the split; {moved} moved{}",
+                if *to_send == 1 { "" } else { "s" },
                 if *imbalanced { "; still IMBALANCED" } else { "; balanced" }
             ),
             Why::SendPoolReq => "this server is badly short of free leases: POOLREQ asks the \
@@ -1128,7 +1132,9 @@ fn cause_text(cause: StateCause, to: FailoverState) -> String {
         }
         StateCause::UpdateDone => format!("the peer's updates are complete: {to}"),
         StateCause::RecoverWaitOver => {
-            format!("STOS + MCLT has passed, so no lease the peer gave out can still be running: {to}")
+            format!(
+                "STOS + MCLT has passed, so no lease the peer gave out can still be running: {to}"
+            )
         }
         StateCause::AutoPartnerDown { after } => format!(
             "auto-partner-down: {} in COMMUNICATIONS-INTERRUPTED, so the server declares \
@@ -1144,29 +1150,47 @@ fn state_meaning(state: FailoverState) -> &'static str {
     use FailoverState::*;
     match state {
         Startup => "it answers no client for up to 15 s while it learns the peer's state",
-        Normal => "both servers cooperate: DISCOVERs are load-balanced, each allocates from its \
-                   own pool, every change goes to the peer",
-        CommunicationsInterrupted => "the peer cannot be reached; the server answers every \
+        Normal => {
+            "both servers cooperate: DISCOVERs are load-balanced, each allocates from its \
+                   own pool, every change goes to the peer"
+        }
+        CommunicationsInterrupted => {
+            "the peer cannot be reached; the server answers every \
                                       client from its own pool only, with lease times capped \
                                       at tsfp + MCLT, and changes to leases the peer knows \
-                                      wait for the peer's agreement",
-        PartnerDown => "the server acts alone: it answers everyone, and may use the peer's free \
+                                      wait for the peer's agreement"
+        }
+        PartnerDown => {
+            "the server acts alone: it answers everyone, and may use the peer's free \
                         leases and stuck ones once STOS + MCLT has passed (no lease the peer \
-                        gave out can outlive that); safe only if the peer really is down",
-        PotentialConflict => "both servers may have given out the same addresses while apart; \
-                              neither answers clients until their bindings are reconciled",
-        Recover => "the server lost track of what the peer did; it answers nobody, asks for \
-                    every binding and waits for them",
+                        gave out can outlive that); safe only if the peer really is down"
+        }
+        PotentialConflict => {
+            "both servers may have given out the same addresses while apart; \
+                              neither answers clients until their bindings are reconciled"
+        }
+        Recover => {
+            "the server lost track of what the peer did; it answers nobody, asks for \
+                    every binding and waits for them"
+        }
         Paused => "the operator paused the server: it answers nobody",
         Shutdown => "the server is going down and answers nobody; its peer takes over",
-        RecoverDone => "the server has caught up; it answers nobody until the peer agrees to \
-                        return to NORMAL",
-        ResolutionInterrupted => "the link broke while conflicts were being resolved; the \
-                                  server answers nobody",
-        ConflictDone => "the primary has the secondary's bindings; it waits for the secondary \
-                         to finish too, answering nobody",
-        RecoverWait => "the server has the peer's bindings but must wait until STOS + MCLT, \
-                        so that every lease it may have forgotten has run out",
+        RecoverDone => {
+            "the server has caught up; it answers nobody until the peer agrees to \
+                        return to NORMAL"
+        }
+        ResolutionInterrupted => {
+            "the link broke while conflicts were being resolved; the \
+                                  server answers nobody"
+        }
+        ConflictDone => {
+            "the primary has the secondary's bindings; it waits for the secondary \
+                         to finish too, answering nobody"
+        }
+        RecoverWait => {
+            "the server has the peer's bindings but must wait until STOS + MCLT, \
+                        so that every lease it may have forgotten has run out"
+        }
         Down => "it answers nothing until it is started again",
     }
 }
@@ -1292,11 +1316,9 @@ pub fn describe_packet(cfg: &Config, p: &Packet) -> String {
             Some(r) => format!("BNDACK {} (reject {r})", a.address),
             None => format!("BNDACK {}", a.address),
         },
-        Body::Failover(FailoverMessage::State(m)) => format!(
-            "STATE {}{}",
-            upper(m.state.name()),
-            if m.startup { " (startup)" } else { "" }
-        ),
+        Body::Failover(FailoverMessage::State(m)) => {
+            format!("STATE {}{}", upper(m.state.name()), if m.startup { " (startup)" } else { "" })
+        }
         Body::Failover(FailoverMessage::ConnectAck(m)) => match m.reject_reason {
             Some(r) => format!("CONNECTACK (reject {r})"),
             None => "CONNECTACK".into(),
@@ -1319,9 +1341,7 @@ fn action_verb(a: Action) -> String {
         Action::Decline => "declines its address".into(),
         Action::Inform => "asks for configuration (DHCPINFORM)".into(),
         Action::CutLink(LinkCut::Both) => "cuts the server link".into(),
-        Action::CutLink(LinkCut::ToPrimary) => {
-            "cuts the server link towards the primary".into()
-        }
+        Action::CutLink(LinkCut::ToPrimary) => "cuts the server link towards the primary".into(),
         Action::CutLink(LinkCut::ToSecondary) => {
             "cuts the server link towards the secondary".into()
         }

@@ -359,8 +359,9 @@ impl Server {
             };
             self.set_state(next, StateCause::StartupResume, ctx);
         }
-        // A first STATE lets queued updates go out.
-        if first {
+        // A first STATE lets queued updates go out (not one still flagged
+        // STARTUP, which a server in PARTNER-DOWN ignores entirely).
+        if first && !(m.startup && mine == FailoverState::PartnerDown) {
             self.send_updates(ctx);
         }
     }
@@ -379,7 +380,9 @@ impl Server {
         let before = self.update_queue.len();
         for i in 0..self.leases.len() {
             let l = &self.leases[i];
-            if all || l.tstp > l.atsfp || l.binding.is_transitional() {
+            // An update still waiting for its ack is on its way already.
+            let wanted = all || l.tstp > l.atsfp || l.binding.is_transitional();
+            if wanted && l.pending_xid.is_none() {
                 self.queue_update(i);
             }
         }
@@ -436,8 +439,8 @@ impl Server {
                 self.send_updates(ctx);
             }
             FailoverState::PotentialConflict => {
-                let ask = self.role == Role::Primary
-                    || self.partner == Some(FailoverState::ConflictDone);
+                let ask =
+                    self.role == Role::Primary || self.partner == Some(FailoverState::ConflictDone);
                 if ask {
                     self.send_update_request(false, ctx);
                 }
@@ -534,8 +537,7 @@ impl Server {
                 // Connected: the peers agree again from here.
                 if self.updates_flow() && self.partner.is_some() {
                     let partner = self.partner.unwrap_or(FailoverState::Normal);
-                    let reaction =
-                        failover::react_to_peer_state(next, false, None, partner, false);
+                    let reaction = failover::react_to_peer_state(next, false, None, partner, false);
                     if reaction == PeerStateReaction::ResumeNormal {
                         let cause = StateCause::PeerState { peer: partner };
                         self.set_state(FailoverState::Normal, cause, ctx);

@@ -98,7 +98,13 @@ impl Server {
             lease.queue_rank = rank;
             let address = lease.address;
             let why = Why::Rebalanced { to_peer: peer_state };
-            ctx.effect(Effect::Lease { server: self.role, address, from: own, to: peer_state, why });
+            ctx.effect(Effect::Lease {
+                server: self.role,
+                address,
+                from: own,
+                to: peer_state,
+                why,
+            });
             self.queue_update(i);
         }
         let count = moved.len() as u32;
