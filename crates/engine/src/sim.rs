@@ -452,7 +452,7 @@ impl World {
                 let event = Event::Script(ScriptEvent {
                     at: Time::ZERO,
                     client: None,
-                    action: Action::Start(role),
+                    action: Action::StartEmpty(role),
                 });
                 world.schedule(Time::ZERO, event);
             }

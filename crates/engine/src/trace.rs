@@ -983,7 +983,7 @@ impl Why {
                 if *empty {
                     "dhcpd starts with an empty lease file: every address FREE, no memory of \
                      any client, state RECOVER from now; it must learn everything from the \
-                     peer and then wait a full MCLT"
+                     peer and, unless the peer is recovering too, then wait a full MCLT"
                         .into()
                 } else {
                     format!(
