@@ -18,15 +18,27 @@ fn list_shows_every_builtin_with_its_title() {
     }
 }
 
+/// The built-in that trips the safety monitor on purpose.
+const SPLIT_BRAIN: &str = "split-brain";
+
 #[test]
 fn every_builtin_checks_clean() {
-    for b in BUILTINS {
+    for b in BUILTINS.iter().filter(|b| b.name != SPLIT_BRAIN) {
         let out = dhcpfo(&["check", b.name]);
         let text = stdout(&out);
         assert_eq!(out.status.code(), Some(0), "{}: {text}", b.name);
         assert_eq!(text.lines().count(), 1, "{}: {text}", b.name);
         assert!(text.starts_with("ok: "), "{}: {text}", b.name);
     }
+}
+
+#[test]
+fn the_split_brain_is_reported() {
+    let out = dhcpfo(&["check", SPLIT_BRAIN]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("configured on both"), "{text}");
+    assert!(text.contains("FAILED"), "{text}");
 }
 
 #[test]
