@@ -1204,7 +1204,7 @@ fn key_name(by_client_id: bool) -> &'static str {
 }
 
 impl Step {
-    /// The step's kind: `script`, `receive` or `timer`.
+    /// The step's kind: `script`, `receive`, `timer` or `drop`.
     pub fn kind(&self) -> &'static str {
         match self.cause {
             Cause::Script(_) => "script",
