@@ -146,6 +146,11 @@ fn safe_schedule(faults: Vec<(u64, Fault)>) -> Vec<EventSpec> {
     // A server restarted without its lease file knows no lease: declaring
     // partner-down on it hands out addresses clients still hold.
     let mut amnesic = [false, false];
+    // Whether a server served on its own (link cut or peer stopped) since it
+    // last started: what it granted then is known to nobody else, so losing
+    // its lease file afterwards loses those leases (the peer's expiry is then
+    // acknowledged by a server that forgot them). dhcpd has the same hazard.
+    let mut alone = [false, false];
     let mut out = Vec::new();
     let mut faults = faults;
     faults.sort_by_key(|(at, _)| *at);
@@ -176,9 +181,10 @@ fn safe_schedule(faults: Vec<(u64, Fault)>) -> Vec<EventSpec> {
             }
             Fault::Start(r, empty) => {
                 let i = r.index();
-                if running[i] || (empty && lost_file) {
+                if running[i] || (empty && (lost_file || alone[i])) {
                     continue;
                 }
+                alone[i] = false;
                 lost_file |= empty;
                 amnesic[i] |= empty;
                 if declared_down[i] {
@@ -191,7 +197,13 @@ fn safe_schedule(faults: Vec<(u64, Fault)>) -> Vec<EventSpec> {
                 format!("start-{}{}", r.name(), if empty { "-empty" } else { "" })
             }
             Fault::PartnerDown(r) => {
-                if running[r.peer().index()] || !running[r.index()] || amnesic[r.index()] {
+                // A peer that served on its own before it stopped may have
+                // extended leases up to the acknowledged tsfp + MCLT, but
+                // PARTNER-DOWN frees expired leases at STOS + MCLT (dhcpd's
+                // rule, reference §3.5): declaring it then can duplicate
+                // addresses, so the operator here waits for a clean case.
+                let p = r.peer().index();
+                if running[p] || !running[r.index()] || amnesic[r.index()] || alone[p] {
                     continue;
                 }
                 declared_down[r.peer().index()] = true;
@@ -201,6 +213,9 @@ fn safe_schedule(faults: Vec<(u64, Fault)>) -> Vec<EventSpec> {
             Fault::Resume(r) => format!("resume-{}", r.name()),
             Fault::DropNext(r) => format!("drop-next-to-{}", r.name()),
         };
+        for r in [Role::Primary, Role::Secondary] {
+            alone[r.index()] |= running[r.index()] && (cut || !running[r.peer().index()]);
+        }
         let at = TimeSpec::Text(dhcpfo_engine::Time(at).clock_millis());
         out.push(EventSpec { at, client: None, action: name });
     }
