@@ -28,9 +28,8 @@
 //!
 //! The failover record holds the server's own state and STOS (the saved state
 //! while the process is stopped or in STARTUP, which dhcpd never records), and
-//! the partner's last announced state, or `unknown-state`. Its `at` is the
-//! STOS the partner announced; dhcpd writes the moment it learnt that state,
-//! which the engine does not keep.
+//! the partner's last announced state, or `unknown-state`, at the moment the
+//! server learnt it, as dhcpd writes it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -79,7 +78,7 @@ pub fn write_at(world: &World, role: Role, at: Time) -> String {
         mine: file_state(server.state, server.saved_state),
         mine_at: server.stos,
         partner: server.partner,
-        partner_at: server.partner_stos,
+        partner_at: server.partner_since,
         mclt,
     };
     out.push_str(&write_failover_state(&cfg.peer_name, &record, cfg.start_epoch));
@@ -99,7 +98,7 @@ pub struct StateRecord {
     pub mine_at: u64,
     /// `partner state`: what the peer last announced; `None` is `unknown-state`.
     pub partner: Option<FailoverState>,
-    /// The `at` of the partner state: the STOS the peer announced with it.
+    /// The `at` of the partner state: when the server learnt it.
     pub partner_at: u64,
     /// `mclt`, written by the secondary only.
     pub mclt: Option<u64>,

@@ -72,6 +72,9 @@ pub struct Server {
     pub partner: Option<FailoverState>,
     /// The peer's announced start time of its state.
     pub partner_stos: u64,
+    /// When this server learnt the peer's current state (what dhcpd writes
+    /// as `partner state … at`).
+    pub partner_since: u64,
     /// Every lease of the pool, in address order.
     pub leases: Vec<Lease>,
     update_queue: VecDeque<usize>,
@@ -91,6 +94,7 @@ pub struct Server {
     /// Bumped at every state change: state timers of older states are void.
     state_generation: u32,
     watchdog_generation: u32,
+    reconnect_generation: u32,
     /// When this server last put a message on the link.
     last_sent: Time,
     /// The xid of the UPDREQ or UPDREQALL being answered.
@@ -150,6 +154,8 @@ impl Server {
         server.established = true;
         server.peer_heard = true;
         server.partner = Some(FailoverState::Normal);
+        server.partner_stos = 1;
+        server.partner_since = 1;
         server.next_xid = 1;
         server
     }
@@ -191,6 +197,7 @@ impl Server {
             stos: 1,
             partner: None,
             partner_stos: 0,
+            partner_since: 0,
             leases,
             update_queue: VecDeque::new(),
             outstanding: 0,
@@ -204,6 +211,7 @@ impl Server {
             life: 0,
             state_generation: 0,
             watchdog_generation: 0,
+            reconnect_generation: 0,
             last_sent: Time::ZERO,
             update_request: None,
             balance_generation: 0,
@@ -614,13 +622,7 @@ impl Server {
         // COMMUNICATIONS-INTERRUPTED: a lease the peer never heard of goes
         // straight back to the pool (reference §1.3 L6′, §2.6).
         if service == Service::NotCooperating && lease.rewind == own {
-            lease.binding = own;
-            lease.next = own;
-            let why = Why::ReleasedRewind { to: own };
-            let (from, to) = (BindingState::Active, own);
-            ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
-            self.queue_update(idx);
-            return self.send_updates(ctx);
+            return self.back_to_own_pool(idx, Why::ReleasedRewind { to: own }, ctx);
         }
         lease.binding = BindingState::Released;
         lease.next = BindingState::Free;
@@ -631,6 +633,23 @@ impl Server {
         };
         let why = self.enter_transitional(idx, why, ctx);
         let (from, to) = (BindingState::Active, BindingState::Released);
+        ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
+        self.queue_update(idx);
+        self.send_updates(ctx);
+    }
+
+    /// COMMUNICATIONS-INTERRUPTED: an ACTIVE lease the peer never heard of
+    /// (its rewind state is this server's free state) goes straight back to
+    /// this server's pool instead of waiting for the peer (reference §1.6).
+    fn back_to_own_pool(&mut self, idx: usize, why: Why, ctx: &mut Ctx) {
+        let own = self.role.own_free_state();
+        let rank = self.bump_rank();
+        let lease = &mut self.leases[idx];
+        lease.binding = own;
+        lease.next = own;
+        lease.queue_rank = rank;
+        let address = lease.address;
+        let (from, to) = (BindingState::Active, own);
         ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
         self.queue_update(idx);
         self.send_updates(ctx);
@@ -785,7 +804,9 @@ impl Server {
         if self.role == Role::Primary && u.status.is_transitional() {
             self.try_affinity(idx, ctx);
         }
-        if matches!(installed, BindingState::Free | BindingState::Backup) {
+        // The balance check runs whenever a free lease of either pool changes.
+        let free = |s: BindingState| matches!(s, BindingState::Free | BindingState::Backup);
+        if free(installed) || free(from) {
             self.schedule_balance(ctx);
         }
     }
@@ -1000,7 +1021,7 @@ impl Server {
             ServerTimer::LeaseEnd { lease, .. } => Timer::LeaseEnd { address: address(lease) },
             ServerTimer::PoolTimer { lease, .. } => Timer::PoolTimer { address: address(lease) },
             ServerTimer::Startup { .. } => Timer::Startup,
-            ServerTimer::Reconnect => Timer::TcpOpen,
+            ServerTimer::Reconnect { .. } => Timer::TcpOpen,
             ServerTimer::Watchdog { .. } => Timer::Watchdog,
             ServerTimer::LinkStartup { .. } => Timer::LinkStartup,
             ServerTimer::AutoPartnerDown { .. } => Timer::AutoPartnerDown,
@@ -1103,22 +1124,14 @@ impl Server {
     fn expire(&mut self, idx: usize, ctx: &mut Ctx) {
         let own = self.role.own_free_state();
         let service = self.service();
-        let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
         lease.atsfp = 0;
         let (address, ends) = (lease.address, lease.ends);
         // COMMUNICATIONS-INTERRUPTED: a lease the peer never heard of goes
         // straight back to this server's pool (reference §1.3 L5′).
         if service == Service::NotCooperating && lease.rewind == own {
-            lease.binding = own;
-            lease.next = own;
             lease.tstp = lease.ends;
-            lease.queue_rank = rank;
-            let why = Why::ExpiredRewind { ends, to: own };
-            let (from, to) = (BindingState::Active, own);
-            ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
-            self.queue_update(idx);
-            return self.send_updates(ctx);
+            return self.back_to_own_pool(idx, Why::ExpiredRewind { ends, to: own }, ctx);
         }
         lease.binding = BindingState::Expired;
         lease.next = BindingState::Free;

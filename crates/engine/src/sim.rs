@@ -57,8 +57,8 @@ pub(crate) enum ServerTimer {
     PoolTimer { lease: usize, at: u64 },
     /// STARTUP's 15 seconds are over (only for the state generation given).
     Startup { generation: u32 },
-    /// Try to open the failover connection.
-    Reconnect,
+    /// Try to open the failover connection (only the latest generation counts).
+    Reconnect { generation: u32 },
     /// Nothing heard from the peer within max-response-delay.
     Watchdog { conn: u32, generation: u32 },
     /// The connection opened but no CONNECTACK came within 15 s.
@@ -549,8 +549,8 @@ impl World {
 
     fn process(&mut self, event: Event) -> Option<Step> {
         // A connection attempt that finds nobody (or a cut) is silent.
-        if let Event::Server { role, timer: ServerTimer::Reconnect, life } = event {
-            self.try_connect(role, life);
+        if let Event::Server { role, timer: ServerTimer::Reconnect { generation }, life } = event {
+            self.try_connect(role, life, generation);
             return None;
         }
         let cfg = self.cfg.clone();
@@ -660,9 +660,10 @@ impl World {
     /// run, the link passes both ways and no connection exists; otherwise try
     /// again later (the primary keeps trying; the secondary tries once at
     /// start, as the primary will reach it).
-    fn try_connect(&mut self, role: Role, life: u32) {
+    fn try_connect(&mut self, role: Role, life: u32, generation: u32) {
         let server = &self.servers[role.index()];
-        if life != server.life() || !server.running() {
+        let current = server.reconnect_generation();
+        if life != server.life() || !server.running() || generation != current {
             return;
         }
         let peer = &self.servers[role.peer().index()];
@@ -676,7 +677,8 @@ impl World {
             self.schedule(at, Event::TcpOpen { conn });
         } else if role == Role::Primary && server.connection().is_none() {
             let at = self.now.plus(RECONNECT);
-            self.schedule(at, Event::Server { role, timer: ServerTimer::Reconnect, life });
+            let timer = ServerTimer::Reconnect { generation };
+            self.schedule(at, Event::Server { role, timer, life });
         }
     }
 
@@ -722,10 +724,9 @@ impl World {
             }
         }
         // The primary tries at once rather than at its next 5-second attempt.
-        let p = &servers[0];
+        let p = &mut servers[0];
         if p.running() && p.connection().is_none() {
-            let timer = ServerTimer::Reconnect;
-            ctx.timer(ctx.now, Event::Server { role: Role::Primary, timer, life: p.life() });
+            p.arm_reconnect(ctx, ctx.now);
         }
     }
 

@@ -32,7 +32,8 @@ fn assert_round_trip(world: &World, role: Role, what: &str) {
     assert_eq!(state.my_state, Some(as_written(server.state, server.saved_state)), "{what}");
     assert_eq!(state.my_state_at, epoch + server.stos, "{what}: STOS");
     assert_eq!(state.partner_state, server.partner, "{what}: partner");
-    assert_eq!(state.partner_state_at, epoch + server.partner_stos, "{what}: partner STOS");
+    let learnt = epoch + server.partner_since;
+    assert_eq!(state.partner_state_at, learnt, "{what}: when the partner state was learnt");
     let mclt = (role == Role::Secondary).then_some(world.config().mclt);
     assert_eq!(state.mclt, mclt, "{what}");
 }
@@ -149,7 +150,7 @@ fn the_secondary_writes_the_mclt() {
     let text = leases::write(&world, Role::Secondary);
     let block =
         "\nfailover peer \"dhcpfo\" state {\n  my state normal at 4 2006/07/27 00:00:01;\n  \
-                 partner state normal at 4 2006/07/27 00:00:00;\n  mclt 3600;\n}\n";
+                 partner state normal at 4 2006/07/27 00:00:01;\n  mclt 3600;\n}\n";
     assert!(text.contains(block), "{text}");
 }
 

@@ -62,6 +62,19 @@ impl Server {
         self.last_sent
     }
 
+    /// The generation of the live reconnect timer; older ones are void.
+    pub(crate) fn reconnect_generation(&self) -> u32 {
+        self.reconnect_generation
+    }
+
+    /// Arms the reconnect timer, replacing any earlier one, so that a server
+    /// keeps a single chain of connection attempts.
+    pub(crate) fn arm_reconnect(&mut self, ctx: &mut Ctx, at: Time) {
+        self.reconnect_generation += 1;
+        let timer = ServerTimer::Reconnect { generation: self.reconnect_generation };
+        self.arm(ctx, at, timer);
+    }
+
     /// Binding updates flow once both sides have announced their states.
     pub(super) fn updates_flow(&self) -> bool {
         self.connected() && self.peer_heard
@@ -185,7 +198,7 @@ impl Server {
         self.requeue_unacked();
         ctx.effect(Effect::Note { why });
         if self.role == Role::Primary {
-            self.arm(ctx, ctx.now.plus(RECONNECT), ServerTimer::Reconnect);
+            self.arm_reconnect(ctx, ctx.now.plus(RECONNECT));
         }
         if self.state != FailoverState::Startup {
             if let Some(next) = self.state.on_link_lost() {
@@ -240,7 +253,7 @@ impl Server {
                     reason: m.reject_reason,
                     text: m.message.clone().unwrap_or_default(),
                 };
-                self.lose_connection(why, ctx);
+                self.close(why, ctx);
             }
             FailoverMessage::BndUpd(_) | FailoverMessage::BndAck(_) => {}
         }
@@ -277,7 +290,8 @@ impl Server {
             ack.message = Some(text.clone());
             let why = Why::ConnectRefused { reason, text, skew };
             self.put(FailoverMessage::ConnectAck(ack), why, ctx);
-            // The refusing side drops the connection; the primary closes it.
+            // The refusing side closes its end after the answer.
+            ctx.tcp_close(self.role, conn);
             self.conn = None;
             return;
         }
@@ -333,6 +347,9 @@ impl Server {
         let was = self.partner;
         let first = !self.peer_heard;
         self.peer_heard = true;
+        if first || was != Some(m.state) {
+            self.partner_since = ctx.clock();
+        }
         self.partner = Some(m.state);
         self.partner_stos = m.stos;
         let in_startup = self.state == FailoverState::Startup;
@@ -600,6 +617,7 @@ impl Server {
         }
         self.partner = None;
         self.partner_stos = 0;
+        self.partner_since = 0;
         ctx.effect(Effect::Note { why: Why::ProcessStarted { empty, saved: self.saved_state } });
         self.set_state(FailoverState::Startup, StateCause::Started, ctx);
         // dhcpd re-sends what the peer never acknowledged, and re-arms its timers.
@@ -612,6 +630,6 @@ impl Server {
             }
         }
         // Both sides try to connect at start.
-        self.arm(ctx, ctx.now, ServerTimer::Reconnect);
+        self.arm_reconnect(ctx, ctx.now);
     }
 }
