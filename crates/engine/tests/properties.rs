@@ -336,6 +336,18 @@ proptest! {
     }
 
     #[test]
+    fn seeking_with_faults_equals_replaying(s in arb_faulty_scenario(), pick in 0.0f64..1.0) {
+        let cfg = s.validate().expect("valid");
+        let t = Timeline::run(cfg.clone());
+        let n = (pick * t.steps().len() as f64) as usize;
+        let mut w = World::new(cfg);
+        for _ in 0..n {
+            w.step();
+        }
+        prop_assert_eq!(Snapshot::of(&t.world_after(n)), Snapshot::of(&w));
+    }
+
+    #[test]
     fn seeking_equals_replaying(s in arb_scenario(), pick in 0.0f64..1.0) {
         let cfg = s.validate().expect("valid");
         let t = Timeline::run(cfg.clone());
