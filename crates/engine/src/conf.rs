@@ -34,8 +34,7 @@
 //!
 //! Not modelled: `include` files, hosts and fixed addresses, classes,
 //! conditionals and `on` events, options sent to clients, DNS updates,
-//! several subnets, pools or failover relationships, ports, and pool
-//! rebalancing (`max-lease-misbalance` and friends).
+//! several subnets, pools or failover relationships, and ports.
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -1001,9 +1000,6 @@ fn harmless(name: &str) -> Option<&'static str> {
             "the model's links are virtual and have no ports"
         }
         "lease-file-name" | "pid-file-name" | "db-time-format" => "the model writes no files",
-        "max-lease-misbalance" | "max-lease-ownership" | "min-balance" | "max-balance" => {
-            "the model starts with the pool balanced and never rebalances it"
-        }
         _ => return None,
     };
     Some(why)
@@ -1033,6 +1029,10 @@ struct PeerDeclaration {
     max_unacked_updates: Option<(u64, Pos)>,
     load_balance_max_seconds: Option<u64>,
     auto_partner_down: Option<(u64, Pos)>,
+    max_lease_misbalance: Option<(u64, Pos)>,
+    max_lease_ownership: Option<(u64, Pos)>,
+    min_balance: Option<(u64, Pos)>,
+    max_balance: Option<(u64, Pos)>,
 }
 
 impl PeerDeclaration {
@@ -1070,6 +1070,10 @@ impl PeerDeclaration {
                 self.load_balance_max_seconds = Some(number(s, 4)?)
             }
             ["auto-partner-down", ..] => self.auto_partner_down = Some((number(s, 1)?, pos)),
+            ["max-lease-misbalance", ..] => self.max_lease_misbalance = Some((number(s, 1)?, pos)),
+            ["max-lease-ownership", ..] => self.max_lease_ownership = Some((number(s, 1)?, pos)),
+            ["min-balance", ..] => self.min_balance = Some((number(s, 1)?, pos)),
+            ["max-balance", ..] => self.max_balance = Some((number(s, 1)?, pos)),
             _ => not_modelled(s, notes),
         }
         Ok(())
@@ -1269,14 +1273,22 @@ fn failover_section(peer: &PeerDeclaration, notes: &mut Notes) -> FailoverSectio
     let delay = fit(peer.max_response_delay, 1, 3600, "max-response-delay").map(seconds);
     // Capped at 10000 above, so it fits a u32.
     let unacked = fit(peer.max_unacked_updates, 0, 10_000, "max-unacked-updates").map(|n| n as u32);
-    let auto_partner_down = peer.auto_partner_down.map(|(value, pos)| {
-        if value > 0 {
-            let message = "auto-partner-down needs the link-loss model, which is not modelled \
-                           yet; the scenario turns it off";
-            notes.warn(pos, message);
-        }
-        DurationSpec::Text("off".into())
-    });
+    // dhcpd: 0 turns auto-partner-down off.
+    let auto_partner_down = match peer.auto_partner_down {
+        None => None,
+        Some((0, _)) => Some(DurationSpec::Text("off".into())),
+        Some(slot) => fit(Some(slot), 1, 7 * 86_400, "auto-partner-down").map(seconds),
+    };
+    let max_lease_misbalance = fit(peer.max_lease_misbalance, 0, 100, "max-lease-misbalance");
+    let max_lease_ownership = fit(peer.max_lease_ownership, 0, 100, "max-lease-ownership");
+    let min_balance = fit(peer.min_balance, 1, 86_400, "min-balance");
+    let max_balance = fit(peer.max_balance, 1, 86_400, "max-balance");
+    // The scenario refuses max-balance below min-balance; dhcpd would run at min-balance.
+    let max_balance = match (min_balance, max_balance) {
+        (Some(min), Some(max)) if max < min => Some(min),
+        (None, Some(max)) if max < 60 => Some(60),
+        (_, max) => max,
+    };
     // The relationship's name carries over, so exported lease files match the
     // configuration (names with quotes or control characters keep the default).
     let usable = !peer.name.is_empty()
@@ -1291,10 +1303,10 @@ fn failover_section(peer: &PeerDeclaration, notes: &mut Notes) -> FailoverSectio
         load_balance_max_seconds: peer.load_balance_max_seconds,
         auto_partner_down,
         start: Some("normal".into()),
-        max_lease_misbalance: None,
-        max_lease_ownership: None,
-        min_balance: None,
-        max_balance: None,
+        max_lease_misbalance,
+        max_lease_ownership,
+        min_balance: min_balance.map(seconds),
+        max_balance: max_balance.map(seconds),
     }
 }
 

@@ -282,7 +282,9 @@ fn a_busy_config_takes_the_innermost_values_and_notes_the_rest() {
     scenario.validate().unwrap();
 
     let lines: BTreeSet<u32> = notes.iter().map(|n| n.line).collect();
-    let want = [2, 3, 7, 15, 17, 20, 22, 28, 34, 36, 40];
+    // max-lease-misbalance (line 15) is read, so it has no note.
+    assert_eq!(scenario.failover.max_lease_misbalance, Some(10));
+    let want = [2, 3, 7, 17, 20, 22, 28, 34, 36, 40];
     assert_eq!(lines, BTreeSet::from(want), "{notes:#?}");
     let severity = |line| note_at(&notes, line).severity;
     assert_eq!(severity(34), Severity::Warning, "a second range is dropped");
@@ -329,13 +331,30 @@ fn a_range_over_the_default_server_addresses_moves_the_servers() {
 fn statements_off_the_model_are_noted_not_refused() {
     let text = edited(16, "  mclt 30; auto-partner-down 60; frobnicate yes;");
     let Import { scenario, notes } = import(&text).unwrap();
-    assert_eq!(scenario.failover.auto_partner_down, Some(DurationSpec::Text("off".into())));
+    assert_eq!(scenario.failover.auto_partner_down, Some(DurationSpec::Text("60s".into())));
     let on_16: Vec<&ConfNote> = notes.iter().filter(|n| n.line == 16).collect();
     let columns: Vec<u32> = on_16.iter().map(|n| n.column).collect();
-    assert_eq!(columns, [12, 34], "{on_16:#?}");
-    assert!(on_16[0].message.contains("auto-partner-down") && on_16[0].message.contains("off"));
-    assert!(on_16[1].message.starts_with("`frobnicate` is not modelled"));
+    assert_eq!(columns, [34], "{on_16:#?}");
+    assert!(on_16[0].message.starts_with("`frobnicate` is not modelled"));
     scenario.validate().unwrap();
+}
+
+#[test]
+fn balancing_and_auto_partner_down_carry_over() {
+    let text = edited(
+        16,
+        "  mclt 30; auto-partner-down 0; max-lease-misbalance 5; max-lease-ownership 20; \
+         min-balance 30; max-balance 600;",
+    );
+    let Import { scenario, notes } = import(&text).unwrap();
+    let f = &scenario.failover;
+    assert_eq!(f.auto_partner_down, Some(DurationSpec::Text("off".into())));
+    assert_eq!((f.max_lease_misbalance, f.max_lease_ownership), (Some(5), Some(20)));
+    assert_eq!(f.min_balance, Some(DurationSpec::Text("30s".into())));
+    assert_eq!(f.max_balance, Some(DurationSpec::Text("600s".into())));
+    assert!(notes.iter().all(|n| n.line != 16), "{notes:#?}");
+    let cfg = scenario.validate().unwrap();
+    assert_eq!((cfg.min_balance, cfg.max_balance, cfg.auto_partner_down), (30, 600, None));
 }
 
 #[test]
