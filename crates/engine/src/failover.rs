@@ -518,4 +518,161 @@ mod tests {
         assert!(incoming_wins(Role::Primary, &free, BindingState::Active, 0));
         assert!(!incoming_wins(Role::Primary, &free, BindingState::Backup, 0));
     }
+
+    use FailoverState::*;
+
+    /// Reference §3.1: the service of each state, and the partner overlay.
+    #[test]
+    fn service_by_state() {
+        assert_eq!(Normal.service(Some(Normal)), Service::Cooperating);
+        assert_eq!(CommunicationsInterrupted.service(None), Service::NotCooperating);
+        assert_eq!(PartnerDown.service(Some(Recover)), Service::PartnerDown);
+        assert_eq!(Startup.service(None), Service::Startup);
+        for s in [
+            PotentialConflict,
+            Recover,
+            Paused,
+            Shutdown,
+            RecoverDone,
+            ResolutionInterrupted,
+            ConflictDone,
+            RecoverWait,
+            Down,
+        ] {
+            assert_eq!(s.service(Some(Normal)), Service::NotResponding, "{s:?}");
+            assert!(!s.service(None).serves());
+        }
+        // A partner in PARTNER-DOWN or a conflict state silences a serving server.
+        for p in [PartnerDown, PotentialConflict, ConflictDone, ResolutionInterrupted] {
+            assert_eq!(Normal.service(Some(p)), Service::NotResponding, "{p:?}");
+            assert_eq!(CommunicationsInterrupted.service(Some(p)), Service::NotResponding);
+        }
+    }
+
+    /// Reference §3.3: what losing the link does.
+    #[test]
+    fn link_lost_mapping() {
+        assert_eq!(Normal.on_link_lost(), Some(CommunicationsInterrupted));
+        assert_eq!(PotentialConflict.on_link_lost(), Some(ResolutionInterrupted));
+        for s in [CommunicationsInterrupted, PartnerDown, Paused, Recover, RecoverDone] {
+            assert_eq!(s.on_link_lost(), None, "{s:?}");
+        }
+        for s in [RecoverWait, ResolutionInterrupted, Shutdown, ConflictDone] {
+            assert_eq!(s.on_link_lost(), None, "{s:?}");
+        }
+    }
+
+    fn react(mine: FailoverState, peer: FailoverState) -> PeerStateReaction {
+        react_to_peer_state(mine, false, None, peer, false)
+    }
+
+    /// Reference §3.4, row by row.
+    #[test]
+    fn reactions_to_the_peers_state() {
+        use PeerStateReaction::*;
+        assert_eq!(react(Normal, PartnerDown), MoveTo(PotentialConflict));
+        assert_eq!(react_to_peer_state(Normal, true, None, PartnerDown, false), MoveTo(Recover));
+        assert_eq!(react(Normal, Recover), MoveTo(PartnerDown));
+        assert_eq!(react(Normal, Shutdown), MoveTo(PartnerDown));
+        assert_eq!(react(Normal, Paused), MoveTo(CommunicationsInterrupted));
+        assert_eq!(react(Normal, ConflictDone), MoveTo(Shutdown));
+        assert_eq!(react(Normal, Normal), Stay);
+        assert_eq!(react(Recover, Recover), RequestAll);
+        assert_eq!(react_to_peer_state(Recover, true, None, Recover, false), Stay);
+        assert_eq!(react(Recover, Normal), MoveTo(PotentialConflict));
+        assert_eq!(react(Recover, PartnerDown), RequestAll);
+        assert_eq!(react(Recover, CommunicationsInterrupted), RequestAll);
+        assert_eq!(react(Recover, Shutdown), MoveTo(PartnerDown));
+        assert_eq!(react(PotentialConflict, Normal), MoveTo(Shutdown));
+        assert_eq!(react(PotentialConflict, ConflictDone), Request);
+        assert_eq!(react(PotentialConflict, Recover), MoveTo(Recover));
+        assert_eq!(react(ConflictDone, Normal), MoveTo(Normal));
+        assert_eq!(react(ConflictDone, PotentialConflict), Stay);
+        assert_eq!(react(PartnerDown, RecoverDone), MoveTo(Normal));
+        assert_eq!(react(PartnerDown, Recover), Stay);
+        assert_eq!(react(PartnerDown, CommunicationsInterrupted), MoveTo(PotentialConflict));
+        // A STATE still flagged STARTUP is ignored in PARTNER-DOWN.
+        assert_eq!(react_to_peer_state(PartnerDown, false, None, Normal, true), Stay);
+        assert_eq!(react(CommunicationsInterrupted, Recover), MoveTo(PartnerDown));
+        assert_eq!(react(CommunicationsInterrupted, Normal), ResumeNormal);
+        assert_eq!(react(CommunicationsInterrupted, RecoverWait), ResumeNormal);
+        assert_eq!(react(CommunicationsInterrupted, PartnerDown), MoveTo(PotentialConflict));
+        assert_eq!(react(CommunicationsInterrupted, Paused), Stay);
+        assert_eq!(react(ResolutionInterrupted, Normal), MoveTo(PotentialConflict));
+        assert_eq!(react(ResolutionInterrupted, Shutdown), MoveTo(PartnerDown));
+        assert_eq!(react(RecoverDone, RecoverDone), MoveTo(Normal));
+        assert_eq!(react(RecoverDone, Normal), MoveTo(Normal));
+        assert_eq!(react(RecoverWait, Normal), Stay);
+        // A repeated state is ignored in NORMAL and the other settled states.
+        assert_eq!(react_to_peer_state(Normal, false, Some(Paused), Paused, false), Stay);
+    }
+
+    /// Reference §3.3: UPDDONE in RECOVER and POTENTIAL-CONFLICT.
+    #[test]
+    fn update_done() {
+        let p = Role::Primary;
+        let s = Role::Secondary;
+        assert_eq!(on_update_done(Recover, p, Some(PartnerDown), false), Some(RecoverWait));
+        assert_eq!(on_update_done(Recover, p, Some(PartnerDown), true), Some(RecoverDone));
+        assert_eq!(on_update_done(Recover, s, Some(Recover), false), Some(RecoverDone));
+        assert_eq!(
+            on_update_done(PotentialConflict, p, Some(PotentialConflict), false),
+            Some(ConflictDone)
+        );
+        assert_eq!(on_update_done(PotentialConflict, p, Some(ConflictDone), false), Some(Shutdown));
+        assert_eq!(on_update_done(PotentialConflict, s, Some(ConflictDone), false), Some(Normal));
+        assert_eq!(on_update_done(PotentialConflict, s, Some(PotentialConflict), false), None);
+        assert_eq!(on_update_done(Normal, p, Some(Normal), true), None);
+    }
+
+    /// Reference §1.2: who may allocate what.
+    #[test]
+    fn ownership() {
+        let mclt = 100;
+        let free = lease(BindingState::Free, 0);
+        let backup = lease(BindingState::Backup, 0);
+        let coop = Service::Cooperating;
+        let pd = Service::PartnerDown;
+        assert!(mine_to_reallocate(Role::Primary, coop, &free, 10, mclt, 50));
+        assert!(!mine_to_reallocate(Role::Primary, coop, &backup, 10, mclt, 50));
+        assert!(mine_to_reallocate(Role::Secondary, coop, &backup, 10, mclt, 50));
+        // The peer's pool in PARTNER-DOWN: only after max(STOS, tsfp) + MCLT.
+        assert!(!mine_to_reallocate(Role::Primary, pd, &backup, 10, mclt, 110));
+        assert!(mine_to_reallocate(Role::Primary, pd, &backup, 10, mclt, 111));
+        let mut late = backup.clone();
+        late.tsfp = 500;
+        assert!(!mine_to_reallocate(Role::Primary, pd, &late, 10, mclt, 600));
+        assert!(mine_to_reallocate(Role::Primary, pd, &late, 10, mclt, 601));
+        // Transitional leases: the rewind shortcut, or PARTNER-DOWN once tsfp passed.
+        let mut released = lease(BindingState::Released, 0);
+        released.rewind = BindingState::Active;
+        released.tsfp = 200;
+        assert!(!mine_to_reallocate(Role::Primary, Service::NotCooperating, &released, 10, 1, 50));
+        assert!(!mine_to_reallocate(Role::Primary, pd, &released, 10, mclt, 200));
+        assert!(mine_to_reallocate(Role::Primary, pd, &released, 10, mclt, 201));
+        released.rewind = BindingState::Free;
+        assert!(mine_to_reallocate(Role::Primary, Service::NotCooperating, &released, 10, 1, 50));
+        assert!(!mine_to_reallocate(
+            Role::Secondary,
+            coop,
+            &lease(BindingState::Active, 9),
+            1,
+            1,
+            5
+        ));
+    }
+
+    /// Reference §1.4: the lenient check protects only ACTIVE leases.
+    #[test]
+    fn lenient_check() {
+        let active = lease(BindingState::Active, 100);
+        assert!(check_transition_lenient(&active, BindingState::Free, 0).is_err());
+        assert!(check_transition_lenient(&active, BindingState::Backup, 0).is_err());
+        assert!(check_transition_lenient(&active, BindingState::Expired, 30).is_err());
+        assert!(check_transition_lenient(&active, BindingState::Expired, 40).is_ok());
+        assert!(check_transition_lenient(&active, BindingState::Active, 0).is_ok());
+        assert!(check_transition_lenient(&active, BindingState::Released, 0).is_ok());
+        let expired = lease(BindingState::Expired, 100);
+        assert!(check_transition_lenient(&expired, BindingState::Free, 0).is_ok());
+    }
 }
