@@ -7,7 +7,7 @@ use std::sync::Arc;
 use dhcpfo_engine::packet::{Body, DhcpType, FailoverMessage};
 use dhcpfo_engine::scenario::{builtin, Config, Scenario};
 use dhcpfo_engine::trace::{Cause, Effect, Step};
-use dhcpfo_engine::{BindingState, Role, Timeline};
+use dhcpfo_engine::{BindingState, FailoverState, Role, Time, Timeline};
 
 /// Runs a built-in scenario.
 pub fn run_builtin(name: &str) -> (Arc<Config>, Timeline) {
@@ -82,4 +82,30 @@ pub fn updates_from(t: &Timeline, role: Role) -> Vec<(String, BindingState, u64,
 /// The step index at which a packet named `name` was received by `role`, first match.
 pub fn received(t: &Timeline, predicate: impl Fn(&Step) -> bool) -> Vec<&Step> {
     t.steps().iter().filter(|s| matches!(s.cause, Cause::Received(_)) && predicate(s)).collect()
+}
+
+/// Every failover state a server entered, with the time it entered it.
+pub fn states(t: &Timeline, role: Role) -> Vec<(Time, FailoverState)> {
+    t.steps()
+        .iter()
+        .flat_map(|s| s.effects.iter().map(move |e| (s.at, e)))
+        .filter_map(|(at, e)| match e {
+            Effect::ServerState { server, to, .. } if *server == role => Some((at, *to)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Just the states, in order.
+pub fn state_names(t: &Timeline, role: Role) -> Vec<FailoverState> {
+    states(t, role).into_iter().map(|(_, s)| s).collect()
+}
+
+/// When a server first entered `state`.
+pub fn entered(t: &Timeline, role: Role, state: FailoverState) -> Time {
+    states(t, role)
+        .into_iter()
+        .find(|(_, s)| *s == state)
+        .unwrap_or_else(|| panic!("{role:?} never entered {state:?}"))
+        .0
 }

@@ -19,32 +19,6 @@ use dhcpfo_engine::FailoverState::{
 use dhcpfo_engine::Role::{Primary, Secondary};
 use dhcpfo_engine::{FailoverState, Node, Role, Time, Timeline, Why};
 
-/// Every failover state a server entered, with the time it entered it.
-fn states(t: &Timeline, role: Role) -> Vec<(Time, FailoverState)> {
-    t.steps()
-        .iter()
-        .flat_map(|s| s.effects.iter().map(move |e| (s.at, e)))
-        .filter_map(|(at, e)| match e {
-            Effect::ServerState { server, to, .. } if *server == role => Some((at, *to)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Just the states, in order.
-fn state_names(t: &Timeline, role: Role) -> Vec<FailoverState> {
-    states(t, role).into_iter().map(|(_, s)| s).collect()
-}
-
-/// When a server first entered `state`.
-fn entered(t: &Timeline, role: Role, state: FailoverState) -> Time {
-    states(t, role)
-        .into_iter()
-        .find(|(_, s)| *s == state)
-        .unwrap_or_else(|| panic!("{role:?} never entered {state:?}"))
-        .0
-}
-
 /// When an address moved from `from` to `to` on a server, first time.
 fn moved(
     t: &Timeline,
