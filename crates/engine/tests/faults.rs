@@ -67,6 +67,7 @@ fn a_short_blip_keeps_the_connection() {
     // It arrives after the heal, and is acknowledged.
     let late = received(&t, |s| {
         s.at >= secs(15)
+            && s.at < secs(16)
             && matches!(&s.cause, Cause::Received(p)
             if matches!(p.body, Body::Failover(FailoverMessage::BndUpd(_))))
     });
