@@ -55,13 +55,15 @@ function leavesLoopback(url) {
 }
 
 /**
- * Opens `path` (relative to BASE_URL) in a fresh browser profile.
+ * Opens `path` (relative to BASE_URL) in a fresh browser profile. `prepare`, when given, runs
+ * with the browser context before the page is opened (to watch or route its requests).
  * @param {string} path
+ * @param {(context: import('playwright-core').BrowserContext) => Promise<void>} [prepare]
  * @returns {Promise<{page: import('playwright-core').Page,
  *   context: import('playwright-core').BrowserContext, errors: string[],
  *   shot: (name: string) => Promise<string>, profileDir: string}>}
  */
-export async function openPage(path = '/') {
+export async function openPage(path = '/', prepare = undefined) {
   const target = new URL(path, baseUrl());
   const profileDir = await mkdtemp(join(tmpdir(), 'dhcpfo-e2e-'));
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -71,6 +73,7 @@ export async function openPage(path = '/') {
     viewport: VIEWPORT,
   });
   await context.route(leavesLoopback, (route) => route.abort('blockedbyclient'));
+  if (prepare) await prepare(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));

@@ -13,9 +13,12 @@ export function assertNoErrors(ctx) {
   assert(ctx.errors.length === 0, `errors on the page: ${ctx.errors.join(' | ')}`);
 }
 
-/** Opens `path`, waits for the app, runs `body`, and always closes the browser. */
-export async function withPage(path, body) {
-  const ctx = await openPage(path);
+/**
+ * Opens `path`, waits for the app, runs `body`, and always closes the browser. `prepare` is
+ * handed to `openPage`: it sees the browser context before the page opens.
+ */
+export async function withPage(path, body, prepare = undefined) {
+  const ctx = await openPage(path, prepare);
   try {
     await ctx.page.waitForSelector('#narration', { timeout: 30_000 });
     await body(ctx);

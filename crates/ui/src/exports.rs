@@ -7,8 +7,14 @@
 //! lease file adds the server and the clock of the moment, with hyphens for
 //! colons (`dhcprelease-primary-00-33-28.leases`). Nothing here touches the
 //! browser; [`crate::browser::download`] saves what these functions make.
+//!
+//! The page itself only names the files: the capture and the lease files are
+//! written by the on-demand tools module ([`crate::tools`]), which calls
+//! [`capture_steps`] and [`leases_text`], so the writers stay out of the
+//! page's own WebAssembly.
 
-use dhcpfo_engine::{leases, pcap, Role, World};
+use dhcpfo_engine::trace::Step;
+use dhcpfo_engine::{leases, pcap, Config, Role, World};
 
 use crate::state::Loaded;
 
@@ -24,8 +30,13 @@ const FALLBACK_STEM: &str = "scenario";
 
 /// The capture of every packet of the run, or why it could not be written.
 pub fn capture(loaded: &Loaded) -> Result<Vec<u8>, String> {
-    pcap::capture(&loaded.config, loaded.timeline.steps())
-        .map_err(|e| format!("The capture could not be written: {e}."))
+    capture_steps(&loaded.config, loaded.timeline.steps())
+}
+
+/// The capture of every packet sent in `steps` of a run of `cfg`, or why it could not be
+/// written.
+pub fn capture_steps(cfg: &Config, steps: &[Step]) -> Result<Vec<u8>, String> {
+    pcap::capture(cfg, steps).map_err(|e| format!("The capture could not be written: {e}."))
 }
 
 /// How many packets the capture holds (each DHCP message once, each failover message once).

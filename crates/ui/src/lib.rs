@@ -7,7 +7,9 @@
 //! the page in [`components`], and the few browser calls (URL fragment,
 //! clipboard, downloads, `window.dhcpfo`) in [`browser`]. What the page
 //! hands to real tools is made in [`exports`] (capture and lease files) and
-//! [`decode`] (the inspector's fields, read back from the packet's bytes).
+//! [`decode`] (the inspector's fields, read back from the packet's bytes);
+//! the importer and the file writers run in a second, on-demand module whose
+//! contract is [`tools`].
 //!
 //! The URL fragment always holds the scenario and the step shown, so a copied
 //! address reopens exactly that moment. A fragment that cannot be opened
@@ -19,6 +21,7 @@ pub mod decode;
 pub mod exports;
 pub mod state;
 pub mod text;
+pub mod tools;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Timeout;

@@ -2,7 +2,8 @@
 //! the wrong version, printing one line per tool. Fast and idempotent when all is present.
 //!
 //! Sources: the wasm32 target from rustup, trunk and wasm-bindgen-cli from crates.io with
-//! `cargo install`, wasm-opt (npm `binaryen`) and `playwright-core` with `npm ci` in `web/`,
+//! `cargo install`, wasm-opt (npm `binaryen`), `terser` (the release build's JavaScript
+//! minifier, run by a Trunk hook) and `playwright-core` with `npm ci` in `web/`,
 //! and Chromium with its driver from Debian. Trunk runs offline (see `Trunk.toml`), so a tool
 //! that is still missing ends the build with a clear message instead of a download.
 
@@ -167,7 +168,7 @@ fn node_major(version: &str) -> Option<u32> {
 
 /// Runs `npm ci` in `web/` when `node_modules` is missing or older than the lockfile.
 fn ensure_node_modules(web: &Path) -> Outcome {
-    let label = "npm packages of web/package-lock.json (binaryen, playwright-core)";
+    let label = "npm packages of web/package-lock.json (binaryen, terser, playwright-core)";
     if node_modules_fresh(web) {
         println!("{label}: present");
         return Ok(());
@@ -181,7 +182,8 @@ fn node_modules_fresh(web: &Path) -> bool {
     let installed = modified(&web.join("node_modules/.package-lock.json"));
     let locked = modified(&web.join("package-lock.json"));
     let has_wasm_opt = web.join("node_modules/.bin/wasm-opt").is_file();
-    matches!((installed, locked), (Some(i), Some(l)) if i >= l) && has_wasm_opt
+    let has_terser = web.join("node_modules/terser/package.json").is_file();
+    matches!((installed, locked), (Some(i), Some(l)) if i >= l) && has_wasm_opt && has_terser
 }
 
 /// A file's modification time, if it exists.

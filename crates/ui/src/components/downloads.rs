@@ -1,6 +1,8 @@
 //! The Download menu: the whole run as a capture for Wireshark, and either
 //! server's dhcpd.leases at the moment shown, each saved as a file named after
-//! the scenario ([`crate::exports`]). A failure shows in the error banner.
+//! the scenario ([`crate::exports`]). The files are written by the on-demand
+//! tools ([`crate::tools`]): opening the menu starts loading them, and a choice
+//! saves its file when the reply comes. A failure shows in the error banner.
 
 use dhcpfo_engine::{Role, World};
 use wasm_bindgen::JsCast;
@@ -11,6 +13,7 @@ use crate::components::icons;
 use crate::components::popover::use_dismiss;
 use crate::exports;
 use crate::state::{Action, Loaded, Shared};
+use crate::tools::{client, Job, Reply};
 use crate::{browser, state};
 
 /// Props of [`DownloadMenu`] and [`DownloadItems`].
@@ -20,6 +23,8 @@ pub struct DownloadProps {
     pub loaded: Shared<Loaded>,
     /// The world shown; the lease files are its servers' databases.
     pub world: Shared<World>,
+    /// Steps applied to make `world` (the tools make the same world again).
+    pub step: usize,
     /// Sends an action to the page (errors go to the banner).
     pub act: Callback<Action>,
     /// Closes the menu (after a choice).
@@ -50,7 +55,7 @@ pub fn download_menu(props: &DownloadProps) -> Html {
             </button>
             if *open {
                 <DownloadItems loaded={props.loaded.clone()} world={props.world.clone()}
-                    act={props.act.clone()} on_done={done} />
+                    step={props.step} act={props.act.clone()} on_done={done} />
             }
         </div>
     }
@@ -66,6 +71,8 @@ pub fn download_items(props: &DownloadProps) -> Html {
             if let Some(button) = first.cast::<HtmlElement>() {
                 let _ = button.focus();
             }
+            // Load the tools while the user picks a file.
+            client::warm_up();
         });
     }
     let (loaded, world) = (&props.loaded, &props.world);
@@ -118,30 +125,41 @@ fn edge(item: &Element, first: bool) -> Option<Element> {
     }
 }
 
+/// Saves the capture of the whole run, once the tools have written it.
 fn save_capture(props: &DownloadProps) -> Callback<MouseEvent> {
     let (loaded, act, done) = (props.loaded.clone(), props.act.clone(), props.on_done.clone());
     Callback::from(move |_| {
         done.emit(());
-        let saved = exports::capture(&loaded).and_then(|bytes| {
-            browser::download(&exports::pcap_name(&loaded), exports::PCAP_MIME, &bytes)
-        });
-        report(&act, saved);
+        let name = exports::pcap_name(&loaded);
+        let job = Job::Capture { scenario: loaded.scenario.to_json() };
+        save(job, name, exports::PCAP_MIME, act.clone());
     })
 }
 
+/// Saves `role`'s lease file at the step shown, once the tools have written it.
 fn save_leases(props: &DownloadProps, role: Role) -> Callback<MouseEvent> {
-    let (loaded, world) = (props.loaded.clone(), props.world.clone());
+    let (loaded, world, step) = (props.loaded.clone(), props.world.clone(), props.step);
     let (act, done) = (props.act.clone(), props.on_done.clone());
     Callback::from(move |_| {
         done.emit(());
         let name = exports::leases_name(&loaded, role, &world);
-        let text = exports::leases_text(&world, role);
-        report(&act, browser::download(&name, exports::LEASES_MIME, text.as_bytes()));
+        let job = Job::Leases { scenario: loaded.scenario.to_json(), step, role };
+        save(job, name, exports::LEASES_MIME, act.clone());
     })
 }
 
-fn report(act: &Callback<Action>, result: Result<(), String>) {
-    if let Err(message) = result {
-        act.emit(state::Action::Report(message));
-    }
+/// Sends `job` to the tools and saves what comes back as `name`; a failure goes to the banner.
+fn save(job: Job, name: String, mime: &'static str, act: Callback<Action>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let saved = match client::run(job).await {
+            Ok(Reply::Bytes(bytes)) => browser::download(&name, mime, &bytes),
+            Ok(Reply::Text(text)) => browser::download(&name, mime, text.as_bytes()),
+            Ok(Reply::Failed { message, .. }) => Err(message),
+            Ok(Reply::Imported { .. }) => Err(format!("The tools sent no file for {name}.")),
+            Err(message) => Err(format!("{name} could not be made. {message}")),
+        };
+        if let Err(message) = saved {
+            act.emit(state::Action::Report(message));
+        }
+    });
 }

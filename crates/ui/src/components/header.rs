@@ -41,7 +41,7 @@ pub fn header(props: &HeaderProps) -> Html {
             <div class="actions">
                 <ImportConf act={props.act.clone()} />
                 <DownloadMenu loaded={props.loaded.clone()} world={props.world.clone()}
-                    act={props.act.clone()} />
+                    step={props.step} act={props.act.clone()} />
                 <ShareBox loaded={props.loaded.clone()} step={props.step} />
             </div>
         </header>

@@ -1,6 +1,8 @@
 //! Importing a dhcpd.conf: the `#import-conf` button in the top bar and the
 //! dialog it opens. The text (pasted, or read from a chosen file) goes to the
-//! engine's importer ([`dhcpfo_engine::conf::import`]); a scenario that comes
+//! engine's importer ([`dhcpfo_engine::conf::import`]), which runs in the
+//! on-demand tools module ([`crate::tools`]; opening the dialog starts loading
+//! it); a scenario that comes
 //! back is loaded into the playground like a built-in, so the address bar
 //! holds it and Share links to it, and the importer's notes are listed with
 //! their line and column. A configuration the importer refuses shows the
@@ -9,13 +11,15 @@
 
 use std::rc::Rc;
 
-use dhcpfo_engine::conf::{self, ConfNote};
+use dhcpfo_engine::conf::ConfNote;
+use dhcpfo_engine::Scenario;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::browser;
 use crate::components::icons;
 use crate::state::{Action, Loaded, Shared};
+use crate::tools::{client, Job, Reply};
 
 /// What the dialog says above the text area.
 const INTRO: &str = "Paste an ISC dhcpd 4.4 configuration or choose the file. The failover \
@@ -93,6 +97,8 @@ pub enum Outcome {
     },
     /// Nothing was loaded, for this reason.
     Failed(String),
+    /// The importer is reading the text.
+    Working,
 }
 
 /// Props of [`ImportDialog`].
@@ -120,9 +126,14 @@ pub fn import_dialog(props: &DialogProps) -> Html {
         let (on_close, text_of) = (props.on_close.clone(), text_of.clone());
         Callback::from(move |_: ()| on_close.emit(text_of()))
     };
+    let working = matches!(*outcome, Some(Outcome::Working));
     let run = {
         let (act, area, outcome) = (props.act.clone(), area.clone(), outcome.clone());
-        Callback::from(move |_: ()| outcome.set(Some(run_import(&act, &area))))
+        Callback::from(move |_: ()| {
+            if !working {
+                run_import(&act, &area, &outcome);
+            }
+        })
     };
     let onkeydown = dialog_keys(&close, &run);
     let on_backdrop = backdrop_press(&close);
@@ -142,7 +153,9 @@ pub fn import_dialog(props: &DialogProps) -> Html {
                 <div class="modal-actions">
                     <FilePicker {area} outcome={outcome.clone()} />
                     <span class="modal-hint">{ "Ctrl+Enter imports" }</span>
-                    <button id="conf-import" class="btn btn-accent"
+                    // Not disabled while working: a disabled button would drop the focus, and
+                    // with it the dialog's keys; a second press is ignored instead.
+                    <button id="conf-import" class="btn btn-accent" aria-busy={working.to_string()}
                         onclick={run.reform(|_| ())}>{ "Import" }</button>
                 </div>
                 <OutcomeView outcome={(*outcome).clone()} on_close={close} />
@@ -178,7 +191,7 @@ const PLACEHOLDER: &str = "failover peer \"dhcp-failover\" {\n  primary;\n  addr
                            192.0.2.0 netmask 255.255.255.0 {\n  pool {\n    failover peer \
                            \"dhcp-failover\";\n    range 192.0.2.10 192.0.2.29;\n  }\n}";
 
-/// Gives the text area the focus when the dialog opens.
+/// Gives the text area the focus when the dialog opens, and starts loading the importer.
 #[hook]
 fn use_focus(area: &NodeRef) {
     let area = area.clone();
@@ -186,33 +199,50 @@ fn use_focus(area: &NodeRef) {
         if let Some(textarea) = area.cast::<HtmlTextAreaElement>() {
             let _ = textarea.focus();
         }
+        client::warm_up();
     });
 }
 
-/// Imports the text area's text; loads the scenario, or selects the line at fault.
-fn run_import(act: &Callback<Action>, area: &NodeRef) -> Outcome {
+/// Imports the text area's text: the outcome is [`Outcome::Working`] until the tools
+/// answer, then the loaded scenario, or the error with its line selected.
+fn run_import(act: &Callback<Action>, area: &NodeRef, outcome: &UseStateHandle<Option<Outcome>>) {
     let Some(textarea) = area.cast::<HtmlTextAreaElement>() else {
-        return Outcome::Failed("The text area is missing.".into());
+        outcome.set(Some(Outcome::Failed("The text area is missing.".into())));
+        return;
     };
     let text = textarea.value();
     if text.trim().is_empty() {
-        return Outcome::Failed(
-            "Paste the text of a dhcpd.conf, or choose the file, first.".into(),
-        );
+        let message = "Paste the text of a dhcpd.conf, or choose the file, first.";
+        outcome.set(Some(Outcome::Failed(message.into())));
+        return;
     }
-    let imported = match conf::import(&text) {
-        Ok(imported) => imported,
-        Err(e) => {
-            select_line(&textarea, &text, e.line);
-            return Outcome::Failed(e.to_string());
-        }
-    };
-    match Loaded::new(imported.scenario) {
+    outcome.set(Some(Outcome::Working));
+    let (act, outcome) = (act.clone(), outcome.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let reply = client::run(Job::Import { text: text.clone() }).await;
+        outcome.set(Some(match reply {
+            Ok(Reply::Imported { scenario, notes }) => load(&act, &scenario, notes),
+            Ok(Reply::Failed { message, line }) => {
+                if let Some(line) = line {
+                    select_line(&textarea, &text, line);
+                }
+                Outcome::Failed(message)
+            }
+            Ok(_) => Outcome::Failed("The importer sent no scenario back.".into()),
+            Err(message) => Outcome::Failed(message),
+        }));
+    });
+}
+
+/// Loads an imported scenario (as JSON) into the playground.
+fn load(act: &Callback<Action>, json: &str, notes: Vec<ConfNote>) -> Outcome {
+    let loaded = Scenario::from_json(json).and_then(Loaded::new);
+    match loaded {
         Ok(loaded) => {
             let outcome = Outcome::Imported {
                 title: loaded.config.title.clone(),
                 addresses: loaded.config.pool.len(),
-                notes: Rc::new(imported.notes),
+                notes: Rc::new(notes),
             };
             act.emit(Action::Load(Shared::new(loaded)));
             outcome
@@ -288,6 +318,11 @@ pub struct OutcomeProps {
 pub fn outcome_view(props: &OutcomeProps) -> Html {
     match &props.outcome {
         None => Html::default(),
+        Some(Outcome::Working) => html! {
+            <p id="conf-working" class="conf-working" role="status">
+                { "Reading the configuration…" }
+            </p>
+        },
         Some(Outcome::Failed(message)) => html! {
             <div id="conf-error" class="conf-error" role="alert">
                 <b>{ "Not imported. " }</b>{ code_spans(message) }
