@@ -8,7 +8,6 @@
 
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { minify } from 'terser';
 
 /** Whether the text is an ES module (the page's glue and snippets) rather than a script. */
 function isModule(source) {
@@ -30,6 +29,10 @@ async function main() {
   if (process.env.TRUNK_PROFILE !== 'release') return;
   const staging = process.env.TRUNK_STAGING_DIR;
   if (!staging) throw new Error('TRUNK_STAGING_DIR is not set: run this as a Trunk hook');
+  // Loaded here, so a debug build needs no npm packages.
+  const { minify } = await import('terser').catch(() => {
+    throw new Error('terser is missing: run `npm ci` in web/ (cargo xtask does it for you)');
+  });
   for (const path of await scripts(staging)) {
     const source = await readFile(path, 'utf8');
     const module = isModule(source);
