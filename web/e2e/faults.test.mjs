@@ -7,7 +7,7 @@
 // the tests hold no step numbers that a change in the engine would shift.
 
 import { deflateRawSync } from 'node:zlib';
-import { assert, assertNoErrors, waitForStep, withPage } from './page.mjs';
+import { assert, assertNoErrors, stepIndex, waitForStep, withPage } from './page.mjs';
 
 /** The scenario, in the share link's JSON model. */
 const FAULTS = {
@@ -194,6 +194,44 @@ export const tests = [
           }
         }
         assert(seen.size === 2, `decoded only ${[...seen]}`);
+        assertNoErrors(ctx);
+      });
+    },
+  },
+  {
+    name: 'operator panel: a cut added at the step shown joins the scenario and its link',
+    async fn() {
+      await withPage('/', async (ctx) => {
+        const { page } = ctx;
+        await goto(page, 8);
+        const heal = page.locator('#faults button[data-action="heal-link"]');
+        assert(await heal.isDisabled(), 'healing a whole link is offered as not applicable');
+        const before = await page.evaluate(() => location.hash);
+        await page.locator('#faults button[data-action="cut-link"]').click();
+        // The page shows the new event's step: an operator step that cut the link.
+        await page.waitForFunction(
+          () => document.querySelector('#server-link')?.dataset.link === 'cut',
+          null,
+          { timeout: 10_000 },
+        );
+        const view = await faultView(page);
+        assert(view.operator, 'the injected cut is an operator step in the narration');
+        assert(await heal.isEnabled(), 'once cut, the link can be healed');
+        const step = await stepIndex(page);
+        assert(step >= 9, `the cut comes after the step shown, not at ${step}`);
+        // The share link now carries the event: opening it shows the same step.
+        const after = await page.evaluate(() => location.hash);
+        assert(after !== before && after.startsWith('#v1.'), 'the share link changed');
+        await page.goto(new URL(`/${after}`, page.url()).href);
+        await waitForStep(page, step);
+        assert((await faultView(page)).link === 'cut', 'the reopened link shows the cut');
+        // Heal it again from the panel; the run goes on and nothing breaks.
+        await page.locator('#faults button[data-action="heal-link"]').click();
+        await page.waitForFunction(
+          () => document.querySelector('#server-link')?.dataset.link === 'open',
+          null,
+          { timeout: 10_000 },
+        );
         assertNoErrors(ctx);
       });
     },

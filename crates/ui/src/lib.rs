@@ -32,6 +32,7 @@ use components::about::About;
 use components::clients::ClientsTable;
 use components::controls::Controls;
 use components::event_log::EventLog;
+use components::faults::Faults;
 use components::header::{ErrorBanner, Header, Intro};
 use components::inspector::Inspector;
 use components::narration::Narration;
@@ -68,6 +69,7 @@ pub fn app() -> Html {
                         <Controls loaded={s.loaded.clone()} step={s.step} now={s.world.now()}
                             playing={s.playing} speed={s.speed} act={act.clone()} />
                     </section>
+                    <Faults world={s.world.clone()} act={act.clone()} />
                     <Pool loaded={s.loaded.clone()} world={s.world.clone()} step={s.step} />
                     <ClientsTable loaded={s.loaded.clone()} world={s.world.clone()}
                         acting={s.acting_client()} />

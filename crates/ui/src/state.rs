@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use dhcpfo_engine::packet::{Node, Packet};
-use dhcpfo_engine::scenario::{builtin, BUILTINS, DEFAULT_SCENARIO};
+use dhcpfo_engine::scenario::{builtin, EventSpec, TimeSpec, BUILTINS, DEFAULT_SCENARIO};
 use dhcpfo_engine::share;
 use dhcpfo_engine::trace::{Cause, DropReason, Effect, Step, Why};
 use dhcpfo_engine::{Config, Duration, Scenario, ScenarioError, Time, Timeline, World};
@@ -546,6 +546,9 @@ pub enum Action {
     Inspect(PacketRef),
     /// Hide the error banner.
     DismissError,
+    /// Add an operator event (a scenario action such as `cut-link`) just after
+    /// the step shown, run again, and show the event's step.
+    Inject(String),
 }
 
 impl Reducible for Playback {
@@ -573,6 +576,7 @@ impl Reducible for Playback {
                 Playback { playing: false, selected: Some(r), ..self.at(r.step + 1) }
             }
             Action::DismissError => Playback { error: None, ..(*self).clone() },
+            Action::Inject(action) => inject(&self, &action),
         };
         Rc::new(next)
     }
@@ -594,6 +598,31 @@ fn tick(state: &Playback) -> Playback {
     let next = state.at(state.step + 1);
     let playing = next.step < next.loaded.total();
     Playback { playing, ..next }
+}
+
+/// Adds `action` one millisecond after the step shown and shows its step.
+/// The event becomes part of the scenario, so the share link carries it.
+fn inject(state: &Playback, action: &str) -> Playback {
+    let mut scenario = state.loaded.scenario.clone();
+    let at = state.world.now().plus(Duration(1));
+    let spec = TimeSpec::Text(at.clock_millis());
+    scenario.events.push(EventSpec { at: spec, client: None, action: action.to_string() });
+    // A written end before the new event moves: the run goes on five minutes more.
+    if at > state.loaded.config.end {
+        scenario.end = Some(TimeSpec::Text(at.plus(Duration::from_secs(300)).clock_millis()));
+    }
+    let loaded = match Loaded::new(scenario) {
+        Ok(loaded) => loaded,
+        Err(e) => return Playback { error: Some(format!("{action}: {e}")), ..state.clone() },
+    };
+    // Everything up to the step shown happens as before; the new event follows.
+    let steps = loaded.timeline.steps();
+    let found =
+        steps.iter().enumerate().skip(state.step).find(|(_, s)| {
+            s.at == at && matches!(&s.cause, Cause::Script(a) if a.name() == action)
+        });
+    let step = found.map(|(i, _)| i + 1).unwrap_or(state.step);
+    Playback::show(loaded, step, state.speed, None)
 }
 
 fn pick(state: &Playback, name: &str) -> Playback {

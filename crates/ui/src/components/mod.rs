@@ -10,6 +10,7 @@ pub mod clients;
 pub mod controls;
 pub mod downloads;
 pub mod event_log;
+pub mod faults;
 pub mod header;
 pub mod hex_dump;
 pub mod icons;
