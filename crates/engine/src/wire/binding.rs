@@ -77,22 +77,15 @@ pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result
         FailoverMessage::PoolResp(m) => {
             header(MessageType::PoolResp)?.with(O::AddressesTransferred(m.transferred))
         }
-        FailoverMessage::Connect(m) => header(MessageType::Connect)?
-            .with(O::RelationshipName(m.name.clone()))
-            .with(O::MaxUnackedBndupd(m.max_unacked))
-            .with(O::ReceiveTimer(m.receive_timer))
-            .with(O::VendorClassIdentifier(VENDOR_CLASS.into()))
-            .with(O::ProtocolVersion(1))
-            .with(O::TlsRequest(0))
-            .with(O::Mclt(m.mclt))
-            .with(O::HashBucketAssignment(m.hba.clone())),
+        FailoverMessage::Connect(m) => {
+            session(header(MessageType::Connect)?, &m.name, m.max_unacked, m.receive_timer)
+                .with(O::TlsRequest(0))
+                .with(O::Mclt(m.mclt))
+                .with(O::HashBucketAssignment(m.hba.clone()))
+        }
         FailoverMessage::ConnectAck(m) => {
-            let mut f = header(MessageType::ConnectAck)?
-                .with(O::RelationshipName(m.name.clone()))
-                .with(O::MaxUnackedBndupd(m.max_unacked))
-                .with(O::ReceiveTimer(m.receive_timer))
-                .with(O::VendorClassIdentifier(VENDOR_CLASS.into()))
-                .with(O::ProtocolVersion(1))
+            let head = header(MessageType::ConnectAck)?;
+            let mut f = session(head, &m.name, m.max_unacked, m.receive_timer)
                 // ISC's CONNECT always asks about TLS, so its CONNECTACK always answers.
                 .with(O::TlsReply(0));
             if let Some(r) = m.reject_reason {
@@ -122,6 +115,18 @@ pub fn frame_from_message(message: &FailoverMessage, start_epoch: u64) -> Result
             f
         }
     })
+}
+
+/// The options CONNECT and CONNECTACK open with, in ISC's order: 22 name,
+/// 14 max-unacked, 19 receive-timer, 28 vendor class, 20 version.
+fn session(frame: Frame, name: &str, max_unacked: u32, receive_timer: u32) -> Frame {
+    use FailoverOption as O;
+    frame
+        .with(O::RelationshipName(name.to_string()))
+        .with(O::MaxUnackedBndupd(max_unacked))
+        .with(O::ReceiveTimer(receive_timer))
+        .with(O::VendorClassIdentifier(VENDOR_CLASS.into()))
+        .with(O::ProtocolVersion(1))
 }
 
 /// The engine's form of a frame other than BNDUPD and BNDACK.
