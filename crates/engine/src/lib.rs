@@ -16,12 +16,15 @@
 //! The engine reads no clock, does no I/O, and answers bad input with errors,
 //! never panics. All randomness comes from the scenario's seed.
 //!
-//! Modelled so far: both servers in NORMAL with a balanced pool; DHCP
-//! DISCOVER/OFFER (with ping check), REQUEST/ACK/NAK, RELEASE; load
-//! balancing; the MCLT lease-time cap; BNDUPD/BNDACK with ack batching and
-//! the update window; MAC affinity; expiry driven by the primary; RFC 2131
-//! clients with T1/T2 and retransmission. The README's limits section lists
-//! what is not modelled yet.
+//! Modelled: all twelve failover states with dhcpd's transitions and
+//! service rules ([`failover`], [`server`]); the failover connection with its
+//! watchdog and reconnection, bulk updates and pool balancing; DHCP
+//! DISCOVER/OFFER (with ping check), REQUEST/ACK/NAK, RELEASE, DECLINE,
+//! INFORM; load balancing; the MCLT lease-time cap; BNDUPD/BNDACK with ack
+//! batching and the update window; MAC affinity; RFC 2131 clients; the
+//! operator's faults on a model of the wires ([`sim`]); and a safety monitor
+//! after every step ([`invariant`]). The README's limits section lists what
+//! is left out and why.
 
 pub mod addr;
 pub mod balance;
