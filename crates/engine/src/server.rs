@@ -15,7 +15,7 @@
 //! leases and the stuck transitional ones once the MCLT waits are over (§1.2,
 //! §5.4); every other state answers nobody and ignores RELEASE and DECLINE.
 //! The connection, the state machine and the operator's actions are in
-//! [`link`]; pool balancing is in [`pool`].
+//! `server/link.rs`; pool balancing is in `server/pool.rs`.
 //!
 //! Input: a DHCP or failover message, or one of the server's timers, with the
 //! world's [`Ctx`]. Output: effects, packets and timers pushed on the context.
