@@ -6,7 +6,7 @@
 //! the `dhcpd.leases(5)` manual page, and files written by a real dhcpd 4.4.3
 //! failover pair (`tests/data/leases/`).
 //!
-//! [`write`] gives a snapshot: a header, one failover state record, then one
+//! [`write()`] gives a snapshot: a header, one failover state record, then one
 //! `lease` record per pool address in address order. dhcpd itself appends a
 //! record on every change and, when it loads the file, lets the last record
 //! of an address replace the earlier ones; a snapshot holds only those last
@@ -66,7 +66,7 @@ pub fn write(world: &World, role: Role) -> String {
     write_at(world, role, world.now())
 }
 
-/// Like [`write`], with the header naming instant `at` (for a world shown at a
+/// Like [`write()`], with the header naming instant `at` (for a world shown at a
 /// moment after its last step, as [`crate::Snapshot::at`] does).
 pub fn write_at(world: &World, role: Role, at: Time) -> String {
     let cfg = world.config();

@@ -18,7 +18,7 @@
 //! `server/link.rs`; pool balancing is in `server/pool.rs`.
 //!
 //! Input: a DHCP or failover message, or one of the server's timers, with the
-//! world's [`Ctx`]. Output: effects, packets and timers pushed on the context.
+//! world's context. Output: effects, packets and timers pushed on the context.
 //!
 //! DHCPDECLINE abandons the address for `abandon-lease-time` (a day), after
 //! which it returns to FREE on either server; the primary reclaims abandoned
