@@ -40,11 +40,22 @@ pub fn check(world: &World) -> Vec<Violation> {
     check_addresses(world, &addresses)
 }
 
-/// Checks the given addresses only (the ones a step touched).
+/// Checks the given addresses only (the ones a step touched), in one pass
+/// over the clients. `addresses` must be sorted.
 pub fn check_addresses(world: &World, addresses: &[Ipv4Addr]) -> Vec<Violation> {
+    let mut holders: Vec<(Ipv4Addr, usize)> = world
+        .clients()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.state.has_address())
+        .filter_map(|(i, c)| c.address.map(|a| (a, i)))
+        .filter(|(a, _)| addresses.binary_search(a).is_ok())
+        .collect();
+    holders.sort_unstable();
     let mut out = Vec::new();
-    for &address in addresses {
-        check_holders(world, address, &mut out);
+    for group in holders.chunk_by(|a, b| a.0 == b.0) {
+        let clients: Vec<usize> = group.iter().map(|&(_, i)| i).collect();
+        check_holders(world, group[0].0, &clients, &mut out);
     }
     out
 }
@@ -56,22 +67,16 @@ pub fn check_grant(world: &World, role: Role, address: Ipv4Addr) -> Vec<Violatio
     out
 }
 
-/// One configured client at most, and its lease held for it where it was granted.
-fn check_holders(world: &World, address: Ipv4Addr, out: &mut Vec<Violation>) {
+/// One configured client at most, and its lease held for it where it was
+/// granted; `holders` are the clients configured with `address`, in order.
+fn check_holders(world: &World, address: Ipv4Addr, holders: &[usize], out: &mut Vec<Violation>) {
     let cfg = world.config();
-    let holders: Vec<usize> = world
-        .clients()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.state.has_address() && c.address == Some(address))
-        .map(|(i, _)| i)
-        .collect();
     if let [first, second, ..] = holders[..] {
         let (a, b) = (&cfg.clients[first].name, &cfg.clients[second].name);
         let message = format!("{address} is configured on both {a} and {b}");
         out.push(Violation { address, message });
     }
-    for &i in &holders {
+    for &i in holders {
         let Some(role) = world.clients()[i].server else { continue };
         let Some(lease) = world.server(role).lease(address) else { continue };
         let mac = Some(cfg.clients[i].mac);
