@@ -60,6 +60,18 @@ pub fn check_addresses(world: &World, addresses: &[Ipv4Addr]) -> Vec<Violation> 
     out
 }
 
+/// Checks one address whose holders (the clients configured with it, in
+/// order) the caller already knows.
+pub(crate) fn check_holders_of(
+    world: &World,
+    address: Ipv4Addr,
+    holders: &[usize],
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check_holders(world, address, holders, &mut out);
+    out
+}
+
 /// Checks a lease `role` has just granted against the MCLT bound.
 pub fn check_grant(world: &World, role: Role, address: Ipv4Addr) -> Vec<Violation> {
     let mut out = Vec::new();

@@ -392,6 +392,57 @@ impl Nodes<'_> {
     }
 }
 
+/// Which clients have which address configured, kept up to date from the
+/// steps' client effects, so the monitor finds an address's holders without
+/// looking at every client.
+#[derive(Clone, Debug, Default)]
+struct Holders {
+    /// Per pool address (by offset), the clients configured with it, in order.
+    by_offset: Vec<Vec<u16>>,
+    /// Per client, the address it is listed under.
+    held: Vec<Option<Ipv4Addr>>,
+}
+
+impl Holders {
+    fn new(pool: usize, clients: usize) -> Holders {
+        Holders { by_offset: vec![Vec::new(); pool], held: vec![None; clients] }
+    }
+
+    fn offset(pool: &[Ipv4Addr], address: Ipv4Addr) -> Option<usize> {
+        let first = u32::from(*pool.first()?);
+        let offset = u32::from(address).checked_sub(first)? as usize;
+        (offset < pool.len()).then_some(offset)
+    }
+
+    /// Lists client `c` under the address it has now.
+    fn update(&mut self, c: usize, client: &Client, pool: &[Ipv4Addr]) {
+        let now = client.address.filter(|_| client.state.has_address());
+        let before = self.held[c];
+        if now == before {
+            return;
+        }
+        if let Some(o) = before.and_then(|a| Self::offset(pool, a)) {
+            self.by_offset[o].retain(|&i| usize::from(i) != c);
+        }
+        if let Some(o) = now.and_then(|a| Self::offset(pool, a)) {
+            let list = &mut self.by_offset[o];
+            let at = list.partition_point(|&i| usize::from(i) < c);
+            list.insert(at, c as u16);
+        }
+        self.held[c] = now;
+    }
+
+    /// The clients configured with `address`, in order (outside the pool: by looking).
+    fn of(&self, address: Ipv4Addr, pool: &[Ipv4Addr], clients: &[Client]) -> Vec<usize> {
+        match Self::offset(pool, address) {
+            Some(o) => self.by_offset[o].iter().map(|&i| usize::from(i)).collect(),
+            None => (0..clients.len())
+                .filter(|&i| clients[i].state.has_address() && clients[i].address == Some(address))
+                .collect(),
+        }
+    }
+}
+
 /// The reconnect interval after a failed attempt or a lost link (ISC: 5 s).
 pub(crate) const RECONNECT: Duration = Duration::from_secs(5);
 
@@ -413,6 +464,7 @@ pub struct World {
     drop_next_client: Vec<bool>,
     next_packet_id: u32,
     steps: u32,
+    holders: Holders,
 }
 
 impl World {
@@ -442,6 +494,7 @@ impl World {
             drop_next_client: vec![false; cfg.clients.len()],
             next_packet_id: 0,
             steps: 0,
+            holders: Holders::new(cfg.pool.len(), cfg.clients.len()),
         };
         for e in cfg.events.iter() {
             world.schedule(e.at, Event::Script(*e));
@@ -732,7 +785,7 @@ impl World {
 
     /// The safety monitor: checks the addresses this step touched and records
     /// every violation in the step.
-    fn monitor(&self, effects: &mut Vec<Effect>) {
+    fn monitor(&mut self, effects: &mut Vec<Effect>) {
         let mut touched: Vec<Ipv4Addr> = Vec::new();
         let mut granted: Vec<(Role, Ipv4Addr)> = Vec::new();
         for e in effects.iter() {
@@ -744,7 +797,10 @@ impl World {
                     }
                 }
                 Effect::Client { client, .. } => {
-                    touched.extend(self.clients[usize::from(*client)].address)
+                    let c = usize::from(*client);
+                    touched.extend(self.holders.held[c]);
+                    self.holders.update(c, &self.clients[c], &self.cfg.pool);
+                    touched.extend(self.holders.held[c]);
                 }
                 _ => {}
             }
@@ -754,9 +810,17 @@ impl World {
         }
         touched.sort_unstable();
         touched.dedup();
-        let grants = granted.iter().flat_map(|&(r, a)| crate::invariant::check_grant(self, r, a));
-        let grants: Vec<_> = grants.collect();
-        for v in crate::invariant::check_addresses(self, &touched).into_iter().chain(grants) {
+        let mut found: Vec<crate::invariant::Violation> = Vec::new();
+        for &address in &touched {
+            let holders = self.holders.of(address, &self.cfg.pool, &self.clients);
+            if !holders.is_empty() {
+                found.extend(crate::invariant::check_holders_of(self, address, &holders));
+            }
+        }
+        for &(role, address) in &granted {
+            found.extend(crate::invariant::check_grant(self, role, address));
+        }
+        for v in found {
             let why = Why::SafetyViolation { address: v.address, message: v.message };
             effects.push(Effect::Note { why });
         }
