@@ -235,8 +235,9 @@ impl<'a> Ctx<'a> {
             _ => None,
         };
         let mut latest = self.now;
-        let mut deliveries = Vec::with_capacity(receivers.len());
-        for &r in receivers {
+        // At most two receivers (a broadcast reaches both servers).
+        let mut deliveries = [(Node::Operator, self.now, Fate::Arrive); 2];
+        for (slot, &r) in deliveries.iter_mut().zip(receivers) {
             let server = side(r).or(side(from));
             let latency = server.map(|s| self.cfg.lan_latency[s]).unwrap_or(Duration(1));
             let loss = server.map(|s| self.cfg.lan_loss[s]).unwrap_or(0);
@@ -245,7 +246,7 @@ impl<'a> Ctx<'a> {
                 if lost { Fate::Lost(DropReason::Loss { percent: loss }) } else { Fate::Arrive };
             let at = self.now.plus(latency);
             latest = latest.max(at);
-            deliveries.push((r, at, fate));
+            *slot = (r, at, fate);
         }
         let packet = Packet {
             id: *self.next_packet_id,
@@ -255,7 +256,7 @@ impl<'a> Ctx<'a> {
             arrives_at: latest,
             body,
         };
-        for (r, at, fate) in deliveries {
+        for &(r, at, fate) in &deliveries[..receivers.len()] {
             let mut p = packet.clone();
             p.arrives_at = at;
             self.timers.push((at, Event::Deliver { to: r, packet: Box::new(p), fate }));
@@ -398,7 +399,7 @@ impl Nodes<'_> {
 #[derive(Clone, Debug, Default)]
 struct Holders {
     /// Per pool address (by offset), the clients configured with it, in order.
-    by_offset: Vec<Vec<u16>>,
+    by_offset: Vec<Vec<usize>>,
     /// Per client, the address it is listed under.
     held: Vec<Option<Ipv4Addr>>,
 }
@@ -422,23 +423,32 @@ impl Holders {
             return;
         }
         if let Some(o) = before.and_then(|a| Self::offset(pool, a)) {
-            self.by_offset[o].retain(|&i| usize::from(i) != c);
+            self.by_offset[o].retain(|&i| i != c);
         }
         if let Some(o) = now.and_then(|a| Self::offset(pool, a)) {
             let list = &mut self.by_offset[o];
-            let at = list.partition_point(|&i| usize::from(i) < c);
-            list.insert(at, c as u16);
+            let at = list.partition_point(|&i| i < c);
+            list.insert(at, c);
         }
         self.held[c] = now;
     }
 
     /// The clients configured with `address`, in order (outside the pool: by looking).
-    fn of(&self, address: Ipv4Addr, pool: &[Ipv4Addr], clients: &[Client]) -> Vec<usize> {
+    fn of<'h>(
+        &'h self,
+        address: Ipv4Addr,
+        pool: &[Ipv4Addr],
+        clients: &[Client],
+    ) -> std::borrow::Cow<'h, [usize]> {
         match Self::offset(pool, address) {
-            Some(o) => self.by_offset[o].iter().map(|&i| usize::from(i)).collect(),
-            None => (0..clients.len())
-                .filter(|&i| clients[i].state.has_address() && clients[i].address == Some(address))
-                .collect(),
+            Some(o) => std::borrow::Cow::Borrowed(&self.by_offset[o]),
+            None => std::borrow::Cow::Owned(
+                (0..clients.len())
+                    .filter(|&i| {
+                        clients[i].state.has_address() && clients[i].address == Some(address)
+                    })
+                    .collect(),
+            ),
         }
     }
 }
@@ -614,8 +624,9 @@ impl World {
             occupied: &mut self.occupied,
             link: &mut self.link,
             next_packet_id: &mut self.next_packet_id,
-            effects: Vec::new(),
-            timers: Vec::new(),
+            // Most steps have a few effects and timers: one allocation each.
+            effects: Vec::with_capacity(4),
+            timers: Vec::with_capacity(2),
         };
         let (node, cause) = match event {
             Event::Script(e) => {
