@@ -758,7 +758,7 @@ fn ends_connection(why: &Why) -> Option<Close> {
         | Why::ConnectAckRefused { .. }
         | Why::SkewDisconnect { .. }
         | Why::LinkStartupTimeout
-        | Why::OrderlyExit
+        | Why::OrderlyExit { .. }
         | Why::DisconnectReceived { .. } => Some(Close::Fin),
         _ => None,
     }

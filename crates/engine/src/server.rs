@@ -95,6 +95,10 @@ pub struct Server {
     state_generation: u32,
     watchdog_generation: u32,
     reconnect_generation: u32,
+    /// In an orderly shutdown, waiting for the peer to take over.
+    exiting: bool,
+    /// STOS was back-dated by the MCLT at an orderly shutdown.
+    stos_back_dated: bool,
     /// When this server last put a message on the link.
     last_sent: Time,
     /// The xid of the UPDREQ or UPDREQALL being answered.
@@ -212,6 +216,8 @@ impl Server {
             state_generation: 0,
             watchdog_generation: 0,
             reconnect_generation: 0,
+            exiting: false,
+            stos_back_dated: false,
             last_sent: Time::ZERO,
             update_request: None,
             balance_generation: 0,
@@ -1026,6 +1032,7 @@ impl Server {
             ServerTimer::LinkStartup { .. } => Timer::LinkStartup,
             ServerTimer::AutoPartnerDown { .. } => Timer::AutoPartnerDown,
             ServerTimer::RecoverWaitOver { .. } => Timer::RecoverWaitOver,
+            ServerTimer::ShutdownExit { .. } => Timer::ShutdownExit,
             ServerTimer::Balance { .. } => Timer::Balance,
         }
     }

@@ -65,6 +65,8 @@ pub(crate) enum ServerTimer {
     LinkStartup { conn: u32 },
     /// auto-partner-down's wait in COMMUNICATIONS-INTERRUPTED is over.
     AutoPartnerDown { generation: u32 },
+    /// An orderly shutdown has waited long enough for the peer's PARTNER-DOWN.
+    ShutdownExit { generation: u32 },
     /// RECOVER-WAIT has lasted until STOS + MCLT.
     RecoverWaitOver { generation: u32 },
     /// The pool balancing timer.

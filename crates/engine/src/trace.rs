@@ -116,6 +116,8 @@ pub enum Timer {
     AutoPartnerDown,
     /// RECOVER-WAIT's MCLT is over.
     RecoverWaitOver,
+    /// An orderly shutdown stops waiting for the peer.
+    ShutdownExit,
     /// The pool balancing timer.
     Balance,
 }
@@ -393,7 +395,7 @@ pub enum Why {
     /// The process was killed.
     ProcessKilled,
     /// The process exits after an orderly shutdown.
-    OrderlyExit,
+    OrderlyExit { back_dated: bool },
     /// The process starts.
     ProcessStarted { empty: bool, saved: FailoverState },
     /// A balancing run moved a lease to the peer's pool.
@@ -975,10 +977,18 @@ impl Why {
             Why::ProcessKilled => "the server's dhcpd is killed; its lease file, with the \
                                    failover state and every lease, stays on disk"
                 .into(),
-            Why::OrderlyExit => "after announcing SHUTDOWN the process exits; it writes \
-                                 RECOVER as its state, to catch up with the peer when it comes \
-                                 back"
-                .into(),
+            Why::OrderlyExit { back_dated } => {
+                if *back_dated {
+                    "the peer has taken over (PARTNER-DOWN) and nothing is pending, so the \
+                     process writes RECOVER with a start time one MCLT in the past and exits: \
+                     when it comes back it needs no MCLT wait"
+                        .into()
+                } else {
+                    "the process exits without the peer's PARTNER-DOWN; it writes RECOVER as \
+                     its state, to catch up with the peer when it comes back"
+                        .into()
+                }
+            }
             Why::ProcessStarted { empty, saved } => {
                 if *empty {
                     "dhcpd starts with an empty lease file: every address FREE, no memory of \
@@ -1376,6 +1386,7 @@ fn timer_text(t: Timer) -> String {
         Timer::LinkStartup => "no CONNECTACK within 15 s".into(),
         Timer::AutoPartnerDown => "auto-partner-down timer".into(),
         Timer::RecoverWaitOver => "STOS + MCLT reached".into(),
+        Timer::ShutdownExit => "the shutdown's wait for the peer is over".into(),
         Timer::Balance => "pool balancing timer".into(),
     }
 }

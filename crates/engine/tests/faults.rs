@@ -11,7 +11,8 @@ use common::*;
 use dhcpfo_engine::packet::{Body, FailoverMessage};
 use dhcpfo_engine::trace::{Cause, DropReason};
 use dhcpfo_engine::FailoverState::{
-    CommunicationsInterrupted, Normal, PartnerDown, Paused, Shutdown, Startup,
+    CommunicationsInterrupted, Normal, PartnerDown, Paused, RecoverDone, RecoverWait, Shutdown,
+    Startup,
 };
 use dhcpfo_engine::Role::{Primary, Secondary};
 use dhcpfo_engine::{Time, Timeline, Why};
@@ -104,12 +105,37 @@ fn pause_and_resume() {
     assert_eq!(end.server(Secondary).state, Normal);
 }
 
-/// An orderly shutdown announces SHUTDOWN: the peer takes over at once.
+/// An orderly shutdown announces SHUTDOWN: the peer takes over at once, and
+/// the leaving server exits on hearing it, with its STOS back-dated by the
+/// MCLT, so that coming back needs no RECOVER-WAIT (reference §3.3, §5.5).
 #[test]
-fn an_orderly_shutdown_hands_over() {
-    let t = pair(&event("00:01:00", "shutdown-secondary"), "");
+fn an_orderly_shutdown_hands_over_and_returns_without_a_wait() {
+    let events = event("00:01:00", "shutdown-secondary") + &event("00:02:00", "start-secondary");
+    let t = pair(&events, "");
     assert_eq!(entered(&t, Secondary, Shutdown), secs(60));
     assert!(entered(&t, Primary, PartnerDown) < secs(61));
+    let back = state_names(&t, Secondary);
+    assert!(!back.contains(&RecoverWait), "{back:?}");
+    assert!(entered(&t, Secondary, RecoverDone) < secs(121));
+    assert!(t.steps().iter().any(|s| s
+        .effects
+        .iter()
+        .any(|e| matches!(e.why(), Why::OrderlyExit { back_dated: true }))));
+}
+
+/// Resuming a paused server while its peer still waits in RECOVER-WAIT: the
+/// pair agrees again once the peer is done.
+#[test]
+fn a_resume_during_the_peers_recovery_converges() {
+    let events = event("00:01:00", "stop-secondary")
+        + &event("00:01:30", "start-secondary-empty")
+        + &event("00:03:00", "pause-primary")
+        + &event("00:03:30", "resume-primary");
+    let t = pair(&events, "");
+    let end = t.world_after(t.steps().len());
+    assert_eq!(end.server(Primary).state, Normal);
+    assert_eq!(end.server(Secondary).state, Normal);
+    assert!(entered(&t, Secondary, RecoverWait) < secs(91));
 }
 
 /// Clocks up to 60 s apart are accepted; 61 s are refused with reason 4.

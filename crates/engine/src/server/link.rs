@@ -6,7 +6,10 @@
 //! than 60 s apart: CONNECTACK with reject reason 4) and answers CONNECTACK
 //! and STATE. Each side then announces its state and reacts to the other's
 //! (§3.4); UPDREQ, UPDREQALL and UPDDONE carry the bulk updates of RECOVER
-//! and POTENTIAL-CONFLICT. A connection is lost when the peer closes it (its
+//! and POTENTIAL-CONFLICT. UPDDONE goes out once the last requested update
+//! has been sent, before its BNDACK returns, as the recorded real pair does
+//! (the reference notes word it as "after the BNDACK of the last one"; TCP
+//! keeps the order, so the receiver has every update when UPDDONE arrives). A connection is lost when the peer closes it (its
 //! process died, or it gave up) or when nothing has been heard for
 //! `max-response-delay` seconds; the primary tries to connect again every
 //! 5 s.
@@ -35,6 +38,8 @@ use crate::packet::Role;
 
 /// The link start-up timeout: CONNECT sent, no CONNECTACK within it.
 const LINK_STARTUP: Duration = Duration::from_secs(15);
+/// How long an orderly shutdown waits for the peer's PARTNER-DOWN.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
 impl Server {
     /// Bumped at every stop and start; timers from an older life are void.
@@ -199,6 +204,9 @@ impl Server {
         ctx.effect(Effect::Note { why });
         if self.role == Role::Primary {
             self.arm_reconnect(ctx, ctx.now.plus(RECONNECT));
+        }
+        if self.exiting {
+            return self.finish_shutdown(ctx);
         }
         if self.state != FailoverState::Startup {
             if let Some(next) = self.state.on_link_lost() {
@@ -376,6 +384,9 @@ impl Server {
             };
             self.set_state(next, StateCause::StartupResume, ctx);
         }
+        if self.exiting && m.state == FailoverState::PartnerDown {
+            return self.finish_shutdown(ctx);
+        }
         // A first STATE lets queued updates go out (not one still flagged
         // STARTUP, which a server in PARTNER-DOWN ignores entirely).
         if first && !(m.startup && mine == FailoverState::PartnerDown) {
@@ -411,7 +422,7 @@ impl Server {
 
     /// UPDDONE: the peer has sent everything asked for (reference §3.3).
     fn on_update_done(&mut self, ctx: &mut Ctx) {
-        let over = self.stos + ctx.cfg.mclt <= ctx.clock();
+        let over = self.stos_back_dated || self.stos + ctx.cfg.mclt <= ctx.clock();
         ctx.effect(Effect::Note { why: Why::UpdateDoneReceived });
         if let Some(next) = failover::on_update_done(self.state, self.role, self.partner, over) {
             self.set_state(next, StateCause::UpdateDone, ctx);
@@ -433,6 +444,7 @@ impl Server {
             || from == FailoverState::Down;
         if !keeps_stos {
             self.stos = now;
+            self.stos_back_dated = false;
         }
         self.state = next;
         if next != FailoverState::Startup && next != FailoverState::Down {
@@ -463,7 +475,7 @@ impl Server {
                 }
             }
             FailoverState::RecoverWait => {
-                let at = self.stos + ctx.cfg.mclt;
+                let at = if self.stos_back_dated { 0 } else { self.stos + ctx.cfg.mclt };
                 let at = Time::from_secs(at).max(ctx.now);
                 self.arm(ctx, at, ServerTimer::RecoverWaitOver { generation });
             }
@@ -509,6 +521,10 @@ impl Server {
                 self.set_state(FailoverState::PartnerDown, cause, ctx);
                 true
             }
+            ServerTimer::ShutdownExit { generation } if generation == current && self.exiting => {
+                self.finish_shutdown(ctx);
+                true
+            }
             ServerTimer::RecoverWaitOver { generation } if generation == current => {
                 self.set_state(FailoverState::RecoverDone, StateCause::RecoverWaitOver, ctx);
                 true
@@ -549,17 +565,10 @@ impl Server {
                 self.set_state(FailoverState::Paused, StateCause::Operator, ctx)
             }
             Action::Resume(_) if self.state == FailoverState::Paused => {
+                // COMMUNICATIONS-INTERRUPTED is announced; the peers agree again
+                // through the usual STATE exchange.
                 let next = FailoverState::CommunicationsInterrupted;
                 self.set_state(next, StateCause::Operator, ctx);
-                // Connected: the peers agree again from here.
-                if self.updates_flow() && self.partner.is_some() {
-                    let partner = self.partner.unwrap_or(FailoverState::Normal);
-                    let reaction = failover::react_to_peer_state(next, false, None, partner, false);
-                    if reaction == PeerStateReaction::ResumeNormal {
-                        let cause = StateCause::PeerState { peer: partner };
-                        self.set_state(FailoverState::Normal, cause, ctx);
-                    }
-                }
             }
             _ => {
                 let why = Why::OperatorNoEffect { state: self.state };
@@ -593,17 +602,34 @@ impl Server {
         ctx.effect(Effect::ServerState { server: self.role, from, to: FailoverState::Down, why });
     }
 
-    /// OMAPI's orderly shutdown: SHUTDOWN is announced, then RECOVER is
-    /// written (STOS back-dated by the MCLT when the partner is in
-    /// PARTNER-DOWN and nothing is pending) and the process exits.
+    /// OMAPI's orderly shutdown: SHUTDOWN is announced and the process waits
+    /// for the peer to take over (its PARTNER-DOWN), at most
+    /// [`SHUTDOWN_WAIT`]; then it writes RECOVER (STOS back-dated by the MCLT
+    /// when the partner is in PARTNER-DOWN and nothing is pending, so the
+    /// restart needs no wait) and exits.
     fn orderly_shutdown(&mut self, ctx: &mut Ctx) {
         self.set_state(FailoverState::Shutdown, StateCause::Operator, ctx);
+        if !self.connected() {
+            return self.finish_shutdown(ctx);
+        }
+        self.exiting = true;
+        let generation = self.state_generation;
+        self.arm(ctx, ctx.now.plus(SHUTDOWN_WAIT), ServerTimer::ShutdownExit { generation });
+    }
+
+    /// The end of an orderly shutdown.
+    pub(super) fn finish_shutdown(&mut self, ctx: &mut Ctx) {
+        self.exiting = false;
         let now = ctx.clock();
         let nothing_pending = self.update_queue.is_empty() && self.outstanding == 0;
         let back_date = self.partner == Some(FailoverState::PartnerDown) && nothing_pending;
-        self.stop(Why::OrderlyExit, ctx);
+        self.stop(Why::OrderlyExit { back_dated: back_date }, ctx);
         self.saved_state = FailoverState::Recover;
+        // dhcpd's times are Unix seconds, so STOS − MCLT is always a time; the
+        // model's clock starts at 1, so a back-date before the start is kept as
+        // "the MCLT is already over".
         self.stos = if back_date { now.saturating_sub(ctx.cfg.mclt).max(1) } else { now };
+        self.stos_back_dated = back_date;
     }
 
     /// The process starts, from its lease file or from an empty one.
@@ -614,6 +640,7 @@ impl Server {
             self.next_rank = self.leases.len() as u64 + 1;
             self.saved_state = FailoverState::Recover;
             self.stos = ctx.clock();
+            self.stos_back_dated = false;
         }
         self.partner = None;
         self.partner_stos = 0;
