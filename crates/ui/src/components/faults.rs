@@ -8,7 +8,7 @@
 //! stays deterministic. Buttons that cannot apply in the state shown (starting
 //! a running server, healing a whole link) are disabled with the reason.
 
-use dhcpfo_engine::{Role, World};
+use dhcpfo_engine::{FailoverState, Role, World};
 use yew::prelude::*;
 
 use crate::state::{Action, Shared};
@@ -90,7 +90,7 @@ fn server_row(world: &World, role: Role, act: &Callback<Action>) -> Html {
             &format!("partner-down-{name}"),
             "Partner down",
             &format!("tell the {name} that the {peer} is down; safe only if the {peer} really is"),
-            stopped,
+            stopped.or((server.state == FailoverState::PartnerDown).then_some("already there")),
         ),
         fault(
             &format!("drop-next-to-{name}"),
