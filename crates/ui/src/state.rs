@@ -607,9 +607,16 @@ fn inject(state: &Playback, action: &str) -> Playback {
     let at = state.world.now().plus(Duration(1));
     let spec = TimeSpec::Text(at.clock_millis());
     scenario.events.push(EventSpec { at: spec, client: None, action: action.to_string() });
-    // A written end before the new event moves: the run goes on five minutes more.
+    // An end before the new event moves: the run goes on five minutes more,
+    // and the banner says so.
+    let mut notice = None;
     if at > state.loaded.config.end {
-        scenario.end = Some(TimeSpec::Text(at.plus(Duration::from_secs(300)).clock_millis()));
+        let end = at.plus(Duration::from_secs(300)).clock_millis();
+        notice = Some(format!(
+            "The run ended at {}; to fit the new event it now ends at {end}.",
+            state.loaded.config.end.clock_millis()
+        ));
+        scenario.end = Some(TimeSpec::Text(end));
     }
     let loaded = match Loaded::new(scenario) {
         Ok(loaded) => loaded,
@@ -622,7 +629,7 @@ fn inject(state: &Playback, action: &str) -> Playback {
             s.at == at && matches!(&s.cause, Cause::Script(a) if a.name() == action)
         });
     let step = found.map(|(i, _)| i + 1).unwrap_or(state.step);
-    Playback::show(loaded, step, state.speed, None)
+    Playback::show(loaded, step, state.speed, notice)
 }
 
 fn pick(state: &Playback, name: &str) -> Playback {
