@@ -1311,12 +1311,22 @@ fn failover_section(peer: &PeerDeclaration, notes: &mut Notes) -> FailoverSectio
 }
 
 fn lease_section(leases: &Leases, notes: &mut Notes) -> LeaseSection {
-    let mut time = |slot: Option<Setting<u64>>, name: &str| {
-        slot.map(|s| seconds(within(s.value, 0, MAX_LEASE_SECS, name, s.pos, notes)))
+    // A default or maximum of 0 would leave clients no lease; the scenario needs
+    // at least a second, so 0 falls back to dhcpd's default, with a note.
+    let mut time = |slot: Option<Setting<u64>>, name: &str, zero_is_default: bool| {
+        let s = slot?;
+        if zero_is_default && s.value == 0 {
+            let message = format!(
+                "`{name} 0` would give clients no lease; the scenario uses dhcpd's default"
+            );
+            notes.warn(s.pos, message);
+            return None;
+        }
+        Some(seconds(within(s.value, 0, MAX_LEASE_SECS, name, s.pos, notes)))
     };
-    let default = time(leases.default, "default-lease-time");
-    let min = time(leases.min, "min-lease-time");
-    let max = time(leases.max, "max-lease-time");
+    let default = time(leases.default, "default-lease-time", true);
+    let min = time(leases.min, "min-lease-time", false);
+    let max = time(leases.max, "max-lease-time", true);
     // dhcpd uses ping-timeout-ms instead of ping-timeout when it is above 0.
     let ping_timeout = match (leases.ping_timeout_ms, leases.ping_timeout) {
         (Some(ms), _) if ms.value > 0 => {

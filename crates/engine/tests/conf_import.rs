@@ -440,3 +440,14 @@ fn control_characters_in_the_peer_name_do_not_reach_the_title() {
     let title = import(text).expect("imports").scenario.title;
     assert!(!title.chars().any(char::is_control), "{title}");
 }
+
+#[test]
+fn a_lease_time_of_zero_falls_back_to_the_default_with_a_note_on_its_line() {
+    for (line, statement) in [(4, "default-lease-time 0;"), (5, "max-lease-time 0;")] {
+        let text = edited(line, statement);
+        let Import { scenario, notes } = import(&text).unwrap();
+        scenario.validate().unwrap();
+        let note = notes.iter().find(|n| n.message.contains("no lease")).expect("a note");
+        assert_eq!(note.line as usize, line, "{notes:#?}");
+    }
+}
