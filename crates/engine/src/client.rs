@@ -443,11 +443,7 @@ impl Client {
             ClientState::Rebooting => self.start_over(ctx, Why::RebootUnanswered),
             ClientState::Renewing | ClientState::Rebinding => {
                 let broadcast = self.state == ClientState::Rebinding;
-                self.send_renewal(
-                    ctx,
-                    broadcast,
-                    Why::Retransmit { attempt: self.attempt, wait: Duration(0) },
-                );
+                self.send_renewal(ctx, broadcast, Why::RenewRetransmit { attempt: self.attempt });
             }
             _ => {}
         }

@@ -559,7 +559,8 @@ impl Server {
         let from = lease.binding;
         bind_to(lease, msg, now, granted, tstp);
         let (address, ends) = (lease.address, lease.ends);
-        let why = Why::Ack { address, rule, tstp, renewal };
+        let peer_told = self.updates_flow();
+        let why = Why::Ack { address, rule, tstp, renewal, peer_told };
         let to = BindingState::Active;
         ctx.effect(Effect::Lease { server: self.role, address, from, to, why: why.clone() });
 

@@ -203,6 +203,8 @@ pub enum Why {
     Boot,
     /// No answer: retransmit after a back-off.
     Retransmit { attempt: u32, wait: Duration },
+    /// No answer in RENEWING or REBINDING: ask again (RFC 2131 §4.4.5 timing).
+    RenewRetransmit { attempt: u32 },
     /// The first OFFER is taken.
     TakeOffer { server: Role, address: Ipv4Addr, lease_time: u32 },
     /// An OFFER arrived when the client no longer wanted one.
@@ -264,8 +266,8 @@ pub enum Why {
     OfferExisting { address: Ipv4Addr },
     /// No lease this server may give.
     NoFreeLease { peer_has: usize },
-    /// A REQUEST answered with DHCPACK.
-    Ack { address: Ipv4Addr, rule: LeaseTimeRule, tstp: u64, renewal: bool },
+    /// A REQUEST answered with DHCPACK; `peer_told`: the BNDUPD goes out now.
+    Ack { address: Ipv4Addr, rule: LeaseTimeRule, tstp: u64, renewal: bool, peer_told: bool },
     /// Renewal inside the first quarter of the lease: the same lease again, no update.
     CacheThreshold { remaining: u64 },
     /// The requested lease is in the peer's free pool.
@@ -471,6 +473,11 @@ impl Why {
                  before the next try (RFC 2131 §4.1 back-off)",
                 wait.human()
             ),
+            Why::RenewRetransmit { attempt } => format!(
+                "no DHCPACK yet: {actor} asks again (attempt {attempt}); while renewing or \
+                 rebinding it waits half the time left until T2 or the lease's end, at least \
+                 60 s (RFC 2131 §4.4.5)"
+            ),
             Why::TakeOffer { server, address, lease_time } => format!(
                 "{actor} takes the first offer, {address} for {} from the {server}, and \
                  broadcasts DHCPREQUEST naming the {server} in the server identifier, which \
@@ -649,13 +656,19 @@ impl Why {
                     "no free leases at all (dhcpd logs \"no free leases\")".into()
                 }
             }
-            Why::Ack { address, rule, tstp, renewal } => {
+            Why::Ack { address, rule, tstp, renewal, peer_told } => {
                 format!(
                 "{} {address}: {}. The server records tstp {} (now + desired + half the grant) \
-                 and tells the peer before answering the client",
+                 and {}",
                 if *renewal { "renewal of" } else { "DHCPACK for" },
                 rule.sentence(),
-                at(*tstp)
+                at(*tstp),
+                if *peer_told {
+                    "tells the peer before answering the client"
+                } else {
+                    "answers the client; the peer cannot be told now, so the BNDUPD waits in \
+                     the update queue"
+                }
             )
             }
             Why::CacheThreshold { remaining } => format!(
