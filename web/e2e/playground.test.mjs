@@ -323,6 +323,29 @@ export const tests = [
     },
   },
   {
+    name: 'a link with a bad step keeps its scenario and says why',
+    async fn() {
+      for (const [fragment, want, step] of [
+        ['#split-brain.abc', 'not a number', 0],
+        ['#split-brain.99999', 'asks for step 99999', null],
+      ]) {
+        await withPage(`/${fragment}`, async (ctx) => {
+          const { page } = ctx;
+          const banner = page.locator('#error-banner');
+          await banner.waitFor();
+          const message = await banner.innerText();
+          assert(message.includes(want), `${fragment}: ${message}`);
+          const picked = await page.locator('#scenario-picker').inputValue();
+          assert(picked === 'split-brain', `${fragment}: the scenario was dropped (${picked})`);
+          if (step !== null) {
+            assert((await stepIndex(page)) === step, `${fragment}: not at step ${step}`);
+          }
+          assertNoErrors(ctx);
+        });
+      }
+    },
+  },
+  {
     name: 'an invalid scenario in a link shows the error and the default scenario',
     async fn() {
       await withPage('/#v9.abc.1', async (ctx) => {

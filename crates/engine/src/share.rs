@@ -31,6 +31,9 @@ pub enum ShareError {
     /// Bad compressed data.
     #[error("the link is damaged: its compressed data does not unpack")]
     BadCompression,
+    /// The scenario unpacks to more than any scenario may hold.
+    #[error("the scenario in the link unpacks to more than {} KiB", MAX_JSON / 1024)]
+    TooBig,
     /// Bad step number.
     #[error("the step '{0}' in the link is not a number")]
     BadStep(String),
@@ -81,8 +84,12 @@ pub fn decode(fragment: &str) -> Result<(Scenario, usize), ShareError> {
         return Err(ShareError::Unrecognised);
     }
     let packed = unbase64url(payload)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
-        .map_err(|_| ShareError::BadCompression)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON).map_err(
+        |e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooBig,
+            _ => ShareError::BadCompression,
+        },
+    )?;
     let text = String::from_utf8(json).map_err(|_| ShareError::BadCompression)?;
     let scenario = Scenario::from_json(&text).map_err(ShareError::Scenario)?;
     scenario.validate().map_err(ShareError::Scenario)?;
@@ -180,5 +187,13 @@ mod tests {
         assert!(matches!(decode(&bad_step), Err(ShareError::BadStep(_))));
         let payload = base64url(&miniz_oxide::deflate::compress_to_vec(b"{\"title\":1}", 9));
         assert!(matches!(decode(&format!("v1.{payload}.0")), Err(ShareError::Scenario(_))));
+    }
+
+    #[test]
+    fn a_scenario_that_unpacks_too_large_says_so() {
+        let big = vec![b' '; MAX_JSON * 4];
+        let packed = miniz_oxide::deflate::compress_to_vec(&big, 9);
+        let fragment = format!("v1.{}.0", base64url(&packed));
+        assert_eq!(decode(&fragment), Err(ShareError::TooBig));
     }
 }

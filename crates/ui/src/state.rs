@@ -506,9 +506,30 @@ fn resolve_fragment(fragment: &str) -> (Loaded, usize, Option<String>) {
         );
         (Loaded::default_scenario(), 0, Some(text))
     };
-    match share::decode(fragment) {
+    // A readable scenario with a damaged step still opens, at its start.
+    let (decoded, mut notice) = match share::decode(fragment) {
+        Err(share::ShareError::BadStep(bad)) => {
+            let head = fragment.rsplit_once('.').map_or(fragment, |(head, _)| head);
+            let text = format!(
+                "The step '{bad}' in this link is not a number, so the scenario opens at its \
+                 start."
+            );
+            (share::decode(&format!("{head}.0")), Some(text))
+        }
+        other => (other, None),
+    };
+    match decoded {
         Ok((scenario, step)) => match Loaded::new(scenario) {
-            Ok(loaded) => (loaded, step, None),
+            Ok(loaded) => {
+                let total = loaded.total();
+                if step > total && notice.is_none() {
+                    notice = Some(format!(
+                        "This link asks for step {step}, but the run has {total} steps; it opens \
+                         at the last."
+                    ));
+                }
+                (loaded, step.min(total), notice)
+            }
             Err(e) => fallback(format!("the scenario in the link is invalid: {e}")),
         },
         Err(e) => fallback(e.to_string()),
