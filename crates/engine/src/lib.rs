@@ -30,6 +30,7 @@ pub mod addr;
 pub mod balance;
 pub mod client;
 pub mod conf;
+pub mod deflate;
 pub mod failover;
 pub mod fingerprint;
 pub mod invariant;

@@ -45,7 +45,7 @@ pub enum ShareError {
 /// Encodes a scenario and the step shown.
 pub fn encode(scenario: &Scenario, step: usize) -> String {
     let json = scenario.to_json();
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    let packed = crate::deflate::compress(json.as_bytes());
     format!("v1.{}.{step}", base64url(&packed))
 }
 

@@ -211,7 +211,7 @@ fn flight(
     let broadcast = packet.to == Destination::Broadcast;
     let lost = loaded.drop_of(packet.id, to).is_some();
     Some(Flight {
-        key: format!("{}-{}-{:?}", packet_ref.step, packet.id, to),
+        key: format!("{}-{}-{}", packet_ref.step, packet.id, node_key(to)),
         wire,
         path,
         label,
@@ -527,5 +527,15 @@ pub fn gap_badge(props: &GapProps) -> Html {
             </div>
         },
         _ => Html::default(),
+    }
+}
+
+/// A short, unique text for a node, for element keys.
+fn node_key(node: Node) -> String {
+    match node {
+        Node::Primary => "p".into(),
+        Node::Secondary => "s".into(),
+        Node::Client(i) => i.to_string(),
+        Node::Operator => "o".into(),
     }
 }
