@@ -263,7 +263,7 @@ impl<'a> Ctx<'a> {
             p.arrives_at = at;
             self.timers.push((at, Event::Deliver { to: r, packet: Box::new(p), fate }));
         }
-        self.effects.push(Effect::Sent { packet, why });
+        self.effects.push(Effect::Sent { packet: Box::new(packet), why });
     }
 
     /// Puts a failover message into the TCP connection `conn` from `from` to
@@ -295,7 +295,7 @@ impl<'a> Ctx<'a> {
         let fate = Fate::Link { conn, epoch: self.link.epoch[d] };
         let event = Event::Deliver { to, packet: Box::new(packet.clone()), fate };
         self.timers.push((arrives, event));
-        self.effects.push(Effect::Sent { packet, why });
+        self.effects.push(Effect::Sent { packet: Box::new(packet), why });
     }
 
     /// `from` closes the connection `conn`: the peer's TCP sees it after the

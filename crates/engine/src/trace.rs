@@ -125,8 +125,8 @@ pub enum Timer {
 /// One consequence of a step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// A packet left the acting node.
-    Sent { packet: Packet, why: Why },
+    /// A packet left the acting node (boxed: effects stay small to move around).
+    Sent { packet: Box<Packet>, why: Why },
     /// A server's view of an address changed (or was refreshed when `from == to`).
     Lease { server: Role, address: Ipv4Addr, from: BindingState, to: BindingState, why: Why },
     /// A client changed state.

@@ -46,7 +46,7 @@ pub fn sent(t: &Timeline) -> Vec<(&Step, &dhcpfo_engine::Packet)> {
         .iter()
         .flat_map(|s| {
             s.effects.iter().filter_map(move |e| match e {
-                Effect::Sent { packet, .. } => Some((s, packet)),
+                Effect::Sent { packet, .. } => Some((s, &**packet)),
                 _ => None,
             })
         })

@@ -76,7 +76,7 @@ fn sent_with_why(steps: &[Step]) -> Vec<(&Packet, &Why)> {
     let effects = steps.iter().flat_map(|s| &s.effects);
     effects
         .filter_map(|e| match e {
-            Effect::Sent { packet, why } => Some((packet, why)),
+            Effect::Sent { packet, why } => Some((&**packet, why)),
             _ => None,
         })
         .collect()
@@ -227,7 +227,7 @@ fn step(index: u32, at_ms: u64, from: Node, to: Destination, body: Body) -> Step
         at: Time(at_ms),
         node: from,
         cause: Cause::Timer(Timer::AckFlush),
-        effects: vec![Effect::Sent { packet, why: Why::Leave }],
+        effects: vec![Effect::Sent { packet: Box::new(packet), why: Why::Leave }],
     }
 }
 

@@ -219,7 +219,7 @@ fn first_transmissions(timeline: &Timeline) -> Vec<&Packet> {
     let effects = timeline.steps().iter().flat_map(|s| &s.effects);
     effects
         .filter_map(|e| match e {
-            Effect::Sent { packet, why } if *why != Why::TcpRetransmit => Some(packet),
+            Effect::Sent { packet, why } if *why != Why::TcpRetransmit => Some(&**packet),
             _ => None,
         })
         .collect()

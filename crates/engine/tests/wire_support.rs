@@ -30,7 +30,7 @@ pub fn sent_packets(t: &Timeline) -> Vec<&Packet> {
         .iter()
         .flat_map(|s| &s.effects)
         .filter_map(|e| match e {
-            Effect::Sent { packet, .. } => Some(packet),
+            Effect::Sent { packet, .. } => Some(&**packet),
             _ => None,
         })
         .collect()

@@ -400,7 +400,7 @@ pub fn packets_of(index: usize, step: &Step) -> Vec<(PacketRef, &Packet)> {
 /// The packets a step sends, with their slots.
 pub fn sent_by(step: &Step) -> impl Iterator<Item = (usize, &Packet)> {
     step.effects.iter().enumerate().filter_map(|(k, e)| match e {
-        Effect::Sent { packet, .. } => Some((k, packet)),
+        Effect::Sent { packet, .. } => Some((k, &**packet)),
         _ => None,
     })
 }
