@@ -1283,11 +1283,21 @@ fn failover_section(peer: &PeerDeclaration, notes: &mut Notes) -> FailoverSectio
     let max_lease_ownership = fit(peer.max_lease_ownership, 0, 100, "max-lease-ownership");
     let min_balance = fit(peer.min_balance, 1, 86_400, "min-balance");
     let max_balance = fit(peer.max_balance, 1, 86_400, "max-balance");
-    // The scenario refuses max-balance below min-balance; dhcpd would run at min-balance.
-    let max_balance = match (min_balance, max_balance) {
-        (Some(min), Some(max)) if max < min => Some(min),
-        (None, Some(max)) if max < 60 => Some(60),
-        (_, max) => max,
+    // The scenario refuses max-balance below min-balance (dhcpd would run no
+    // sooner than min-balance anyway): raise the maximum, and say so.
+    let (low, high) = (min_balance.unwrap_or(60), max_balance.unwrap_or(3600));
+    let max_balance = if high < low {
+        let pos = peer.max_balance.or(peer.min_balance).map(|(_, pos)| pos);
+        if let Some(pos) = pos {
+            let message = format!(
+                "max-balance ({high} s) is below min-balance ({low} s); the scenario uses {low} s \
+                 for both"
+            );
+            notes.warn(pos, message);
+        }
+        Some(low)
+    } else {
+        max_balance
     };
     // The relationship's name carries over, so exported lease files match the
     // configuration (names with quotes or control characters keep the default).

@@ -451,3 +451,21 @@ fn a_lease_time_of_zero_falls_back_to_the_default_with_a_note_on_its_line() {
         assert_eq!(note.line as usize, line, "{notes:#?}");
     }
 }
+
+#[test]
+fn a_min_balance_above_the_max_raises_the_max_with_a_note() {
+    for (statements, max) in [
+        ("  mclt 30; min-balance 7200;", 7200),
+        ("  mclt 30; min-balance 600; max-balance 60;", 600),
+        ("  mclt 30; max-balance 0;", 60),
+    ] {
+        let text = edited(16, statements);
+        let Import { scenario, notes } = import(&text).unwrap();
+        let cfg = scenario.validate().unwrap_or_else(|e| panic!("{statements}: {e}"));
+        assert_eq!(cfg.max_balance, max, "{statements}");
+        assert!(
+            notes.iter().any(|n| n.line == 16 && n.message.contains("max-balance")),
+            "{notes:#?}"
+        );
+    }
+}

@@ -171,3 +171,24 @@ fn a_starting_server_answers_nobody() {
     // After 15 s with no peer it takes up its saved state as after a lost link.
     assert_eq!(entered(&t, Primary, CommunicationsInterrupted), secs(375));
 }
+
+/// A kill during an orderly shutdown's wait ends the shutdown: the server
+/// restarted later loses a link like any other (reference §3.3), and does
+/// not exit again.
+#[test]
+fn a_kill_ends_an_orderly_shutdown_for_good() {
+    let events = event("00:00:50", "pause-secondary")
+        + &event("00:01:00", "shutdown-primary")
+        + &event("00:01:02", "stop-primary")
+        + &event("00:02:00", "start-primary-empty")
+        + &event("00:02:30", "resume-secondary")
+        + &event("00:15:00", "cut-link");
+    let t = pair(&events, "");
+    let down = states(&t, Primary)
+        .into_iter()
+        .filter(|&(_, s)| s == dhcpfo_engine::FailoverState::Down)
+        .count();
+    assert_eq!(down, 1, "{:?}", state_names(&t, Primary));
+    let end = t.world_after(t.steps().len());
+    assert!(end.server(Primary).running());
+}

@@ -559,9 +559,11 @@ impl Server {
             Action::Start(_) if !running => self.start(false, ctx),
             Action::StartEmpty(_) if !running => self.start(true, ctx),
             Action::PartnerDown(_) if running => {
+                self.exiting = false;
                 self.set_state(FailoverState::PartnerDown, StateCause::Operator, ctx)
             }
             Action::Pause(_) if running => {
+                self.exiting = false;
                 self.set_state(FailoverState::Paused, StateCause::Operator, ctx)
             }
             Action::Resume(_) if self.state == FailoverState::Paused => {
@@ -569,6 +571,15 @@ impl Server {
                 // through the usual STATE exchange.
                 let next = FailoverState::CommunicationsInterrupted;
                 self.set_state(next, StateCause::Operator, ctx);
+                // A peer state learnt while paused that calls for a move (its
+                // SHUTDOWN or RECOVER) is acted on now; a return to NORMAL waits
+                // for the peer's answer to the new STATE.
+                if let Some(peer) = self.partner.filter(|_| self.connected()) {
+                    let reaction = failover::react_to_peer_state(next, false, None, peer, false);
+                    if let PeerStateReaction::MoveTo(state) = reaction {
+                        self.set_state(state, StateCause::PeerState { peer }, ctx);
+                    }
+                }
             }
             _ => {
                 let why = Why::OperatorNoEffect { state: self.state };
@@ -587,6 +598,8 @@ impl Server {
         self.conn = None;
         self.established = false;
         self.peer_heard = false;
+        // A kill ends an orderly shutdown too.
+        self.exiting = false;
         self.outstanding = 0;
         self.ack_queue.clear();
         self.update_queue.clear();
