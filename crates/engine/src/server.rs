@@ -1095,6 +1095,14 @@ impl Server {
         if !lease.binding.is_transitional() || due != at || self.service() != Service::PartnerDown {
             return false;
         }
+        let why = Why::PartnerDownFreed { tsfp: lease.tsfp };
+        self.free_without_peer(idx, why, ctx);
+        true
+    }
+
+    /// A lease goes FREE without the peer's agreement (its abandonment is over,
+    /// or PARTNER-DOWN's wait is): `tstp` = `ends`, and the peer is told.
+    fn free_without_peer(&mut self, idx: usize, why: Why, ctx: &mut Ctx) {
         let rank = self.bump_rank();
         let lease = &mut self.leases[idx];
         let from = lease.binding;
@@ -1104,29 +1112,15 @@ impl Server {
         lease.atsfp = 0;
         lease.queue_rank = rank;
         let address = lease.address;
-        let why = Why::PartnerDownFreed { tsfp: lease.tsfp };
         ctx.effect(Effect::Lease { server: self.role, address, from, to: BindingState::Free, why });
         self.queue_update(idx);
         self.send_updates(ctx);
-        true
     }
 
     /// An abandoned lease's time is up: it becomes FREE on either server, so
     /// abandoned addresses drift to the primary (reference §1.3 L8).
     fn abandoned_to_free(&mut self, idx: usize, ctx: &mut Ctx) {
-        let rank = self.bump_rank();
-        let lease = &mut self.leases[idx];
-        lease.binding = BindingState::Free;
-        lease.next = BindingState::Free;
-        lease.tstp = lease.ends;
-        lease.atsfp = 0;
-        lease.queue_rank = rank;
-        let address = lease.address;
-        let why = Why::AbandonedTimeUp;
-        let (from, to) = (BindingState::Abandoned, BindingState::Free);
-        ctx.effect(Effect::Lease { server: self.role, address, from, to, why });
-        self.queue_update(idx);
-        self.send_updates(ctx);
+        self.free_without_peer(idx, Why::AbandonedTimeUp, ctx);
     }
 
     fn expire(&mut self, idx: usize, ctx: &mut Ctx) {

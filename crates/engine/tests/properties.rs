@@ -259,6 +259,18 @@ fn arb_faulty_scenario() -> impl Strategy<Value = Scenario> {
         })
 }
 
+/// The run of `s`, a step `pick` of the way through it, and a world stepped there.
+fn replayed(s: &Scenario, pick: f64) -> (Timeline, usize, World) {
+    let cfg = s.validate().expect("valid");
+    let t = Timeline::run(cfg.clone());
+    let n = (pick * t.steps().len() as f64) as usize;
+    let mut w = World::new(cfg);
+    for _ in 0..n {
+        w.step();
+    }
+    (t, n, w)
+}
+
 /// 48 cases unless `PROPTEST_CASES` asks for more.
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
@@ -337,25 +349,13 @@ proptest! {
 
     #[test]
     fn seeking_with_faults_equals_replaying(s in arb_faulty_scenario(), pick in 0.0f64..1.0) {
-        let cfg = s.validate().expect("valid");
-        let t = Timeline::run(cfg.clone());
-        let n = (pick * t.steps().len() as f64) as usize;
-        let mut w = World::new(cfg);
-        for _ in 0..n {
-            w.step();
-        }
+        let (t, n, w) = replayed(&s, pick);
         prop_assert_eq!(Snapshot::of(&t.world_after(n)), Snapshot::of(&w));
     }
 
     #[test]
     fn seeking_equals_replaying(s in arb_scenario(), pick in 0.0f64..1.0) {
-        let cfg = s.validate().expect("valid");
-        let t = Timeline::run(cfg.clone());
-        let n = (pick * t.steps().len() as f64) as usize;
-        let mut w = World::new(cfg);
-        for _ in 0..n {
-            w.step();
-        }
+        let (t, n, w) = replayed(&s, pick);
         prop_assert_eq!(Snapshot::of(&t.world_after(n)), Snapshot::of(&w));
         // Going forward then back gives the same picture.
         let _ = t.world_after(t.steps().len());

@@ -9,8 +9,9 @@
 //! and POTENTIAL-CONFLICT. UPDDONE goes out once the last requested update
 //! has been sent, before its BNDACK returns, as the recorded real pair does
 //! (the reference notes word it as "after the BNDACK of the last one"; TCP
-//! keeps the order, so the receiver has every update when UPDDONE arrives). A connection is lost when the peer closes it (its
-//! process died, or it gave up) or when nothing has been heard for
+//! keeps the order, so the receiver has every update when UPDDONE arrives).
+//! A connection is lost when the peer closes it (its process died, or it
+//! gave up) or when nothing has been heard for
 //! `max-response-delay` seconds; the primary tries to connect again every
 //! 5 s.
 //!
